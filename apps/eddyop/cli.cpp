@@ -1,0 +1,4 @@
+#include "eddyop/cli.hpp"
+namespace eddyop::cli {
+int main(int, char**) { return 0; }
+}

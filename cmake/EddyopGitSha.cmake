@@ -1,0 +1,20 @@
+# Script mode: writes OUT from IN with the current git sha, touching OUT only when it changes.
+find_package(Git QUIET)
+set(EDDYOP_GIT_SHA "unknown")
+set(EDDYOP_GIT_DIRTY "")
+if(GIT_FOUND)
+  execute_process(COMMAND ${GIT_EXECUTABLE} rev-parse HEAD WORKING_DIRECTORY ${SRC}
+                  OUTPUT_VARIABLE _sha RESULT_VARIABLE _rc OUTPUT_STRIP_TRAILING_WHITESPACE ERROR_QUIET)
+  if(_rc EQUAL 0)
+    set(EDDYOP_GIT_SHA "${_sha}")
+    execute_process(COMMAND ${GIT_EXECUTABLE} status --porcelain --untracked-files=no
+                    WORKING_DIRECTORY ${SRC} OUTPUT_VARIABLE _st ERROR_QUIET)
+    if(NOT _st STREQUAL "")
+      set(EDDYOP_GIT_DIRTY "-dirty")
+    endif()
+  endif()
+endif()
+set(EDDYOP_VERSION "${VERSION}")
+configure_file(${IN} ${OUT}.tmp @ONLY)
+execute_process(COMMAND ${CMAKE_COMMAND} -E copy_if_different ${OUT}.tmp ${OUT})
+file(REMOVE ${OUT}.tmp)
