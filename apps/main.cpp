@@ -1,3 +1,5 @@
 #include "eddyop/cli.hpp"
 
-int main(int argc, char** argv) { return eddyop::cli::main(argc, argv); }
+int main(int argc, char** argv) {
+  return eddyop::cli::main(argc, argv);
+}

@@ -35,15 +35,15 @@ namespace detail {
 }  // namespace eddyop
 
 // Always on, in every build type: these guard user input and files, not programmer invariants.
-#define EDDYOP_CHECK_HINT(cond, component, msg, hint)                                 \
-  do {                                                                                \
-    if (!(cond)) {                                                                    \
-      std::ostringstream eddyop_msg_;                                                 \
-      eddyop_msg_ << msg;                                                             \
-      std::ostringstream eddyop_hint_;                                                \
-      eddyop_hint_ << hint;                                                           \
+#define EDDYOP_CHECK_HINT(cond, component, msg, hint)                                  \
+  do {                                                                                 \
+    if (!(cond)) {                                                                     \
+      std::ostringstream eddyop_msg_;                                                  \
+      eddyop_msg_ << msg;                                                              \
+      std::ostringstream eddyop_hint_;                                                 \
+      eddyop_hint_ << hint;                                                            \
       ::eddyop::detail::throw_error(component, eddyop_msg_.str(), eddyop_hint_.str()); \
-    }                                                                                 \
+    }                                                                                  \
   } while (false)
 
 #define EDDYOP_CHECK(cond, component, msg) EDDYOP_CHECK_HINT(cond, component, msg, "")
