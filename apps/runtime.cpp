@@ -28,6 +28,20 @@ void Runtime::start_petsc(const std::string& program, const std::vector<std::str
   MPI_Comm_size(PETSC_COMM_WORLD, &size_);
 }
 
+void Runtime::add_petsc_options(const std::vector<std::pair<std::string, std::string>>& options) {
+  EDDYOP_CHECK(petsc_started_, "runtime", "PETSc options given before PETSc was initialised");
+  for (const auto& [name, value] : options) {
+    const std::string option = "-" + name;
+    PetscBool given = PETSC_FALSE;
+    PetscErrorCode ierr = PetscOptionsHasName(nullptr, nullptr, option.c_str(), &given);
+    EDDYOP_CHECK(ierr == 0, "runtime", "PETSc rejected the option name '" << option << "'");
+    if (given) continue;
+    ierr = PetscOptionsSetValue(nullptr, option.c_str(), value.empty() ? nullptr : value.c_str());
+    EDDYOP_CHECK(ierr == 0, "runtime",
+                 "PETSc rejected the option '" << option << " " << value << "' from the case file");
+  }
+}
+
 void Runtime::start_kokkos(int threads) {
   EDDYOP_CHECK(!kokkos_started_, "runtime", "Kokkos is already initialised");
 #if KOKKOS_VERSION >= 40000

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace eddyop {
@@ -18,6 +19,9 @@ class Runtime {
 
   // MPI and PETSc. `petsc_args` are PETSc options such as {"-log_view", "-ksp_type", "cg"}.
   void start_petsc(const std::string& program, const std::vector<std::string>& petsc_args);
+  // Adds PETSc options from a case file ("name" -> "value", "" for a flag). Options already
+  // given on the command line win, so that `-- -ksp_type gmres` overrides a case file.
+  void add_petsc_options(const std::vector<std::pair<std::string, std::string>>& options);
   // Kokkos, with `threads` host threads where the backend uses them (0: Kokkos' default).
   void start_kokkos(int threads);
 

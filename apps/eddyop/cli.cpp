@@ -1,6 +1,220 @@
 #include "eddyop/cli.hpp"
+
+#include <mpi.h>
+
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/config.hpp"
+#include "core/error.hpp"
+#include "core/files.hpp"
+#include "core/log.hpp"
+#include "eddyop/case_schema.hpp"
+#include "eddyop/info.hpp"
+#include "eddyop/stages.hpp"
+#include "eddyop/version.hpp"
+#include "runtime.hpp"
+
 namespace eddyop::cli {
-int main(int, char**) {
-  return 0;
+
+namespace {
+
+// Exit codes: what a script calling eddyop can tell apart.
+constexpr int kOk = 0;
+constexpr int kFailed = 1;    // the run failed (a solver blew up, a file could not be written)
+constexpr int kBadInput = 2;  // the command line or the case file is wrong; nothing ran
+constexpr int kNotBuilt = 3;  // the stage asked for is not built yet; nothing ran
+
+struct Options {
+  std::string command;
+  std::string case_file;
+  std::vector<std::string> sets;
+  std::string out;
+  std::optional<long long> seed;
+  int verbose = 0;
+  bool quiet = false;
+};
+
+// Everything after "--" belongs to PETSc (-log_view, -ksp_type cg, ...).
+void split_at_dashes(int argc, char** argv, std::vector<std::string>& ours,
+                     std::vector<std::string>& petsc) {
+  bool after = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (!after && a == "--") {
+      after = true;
+      continue;
+    }
+    (after ? petsc : ours).push_back(a);
+  }
 }
+
+config::Case load_case(const Options& o) {
+  EDDYOP_CHECK_HINT(!o.case_file.empty(), "cli", "eddyop " << o.command << " needs a case file",
+                    "eddyop " << o.command << " -c cases/NAME.yaml");
+  std::vector<std::string> overrides = o.sets;
+  if (o.seed) overrides.push_back("case.seed=" + std::to_string(*o.seed));
+  if (!o.out.empty()) overrides.push_back("case.out=" + o.out);
+  return config::Case::load(o.case_file, case_schema(), overrides);
+}
+
+std::vector<std::pair<std::string, std::string>> petsc_options(const config::Case& c) {
+  std::vector<std::pair<std::string, std::string>> options;
+  for (const auto& kv : c.node("petsc")) {
+    options.emplace_back(kv.first.as<std::string>(),
+                         kv.second.IsNull() ? std::string() : kv.second.as<std::string>());
+  }
+  return options;
+}
+
+std::string run_directory(const config::Case& c) {
+  const auto out = c.get<std::string>("case.out");
+  return out.empty() ? "runs/" + c.get<std::string>("case.name") : out;
+}
+
+int not_built(const Stage& s) {
+  spdlog::error("eddyop {}: this stage is not built yet, so nothing was run (it will {}).", s.name,
+                s.summary);
+  return kNotBuilt;
+}
+
+int run_info() {
+  for (const auto& [what, text] : build_info())
+    std::printf("%-14s %s\n", what.c_str(), text.c_str());
+  return kOk;
+}
+
+int run_stage(const Stage& s, const StageContext& context) {
+  if (s.run == nullptr) return not_built(s);
+  return s.run(context) == StageResult::done ? kOk : not_built(s);
+}
+
+// `eddyop run`: every stage of the case in order, in its run directory.
+int run_case(const StageContext& context) {
+  const auto& c = context.case_;
+  if (context.rank == 0) {
+    write_file_atomic(std::filesystem::path(context.run_dir) / "config.resolved.yaml",
+                      c.resolved_yaml());
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  spdlog::info("run '{}' in {}", c.get<std::string>("case.name"), context.run_dir);
+  std::vector<std::string> missing;
+  for (const auto& name : c.get<std::vector<std::string>>("run.stages")) {
+    const Stage& s = stage(name);
+    if (s.run == nullptr || s.run(context) == StageResult::not_built) {
+      spdlog::warn("stage {}: not built yet, skipped (it will {})", s.name, s.summary);
+      missing.push_back(name);
+    } else {
+      spdlog::info("stage {}: done", s.name);
+    }
+  }
+  if (!missing.empty()) {
+    std::string list;
+    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
+    spdlog::warn("run '{}' is incomplete: stages not built yet: {}",
+                 c.get<std::string>("case.name"), list);
+  }
+  spdlog::info("resolved case: {}/config.resolved.yaml", context.run_dir);
+  return kOk;
+}
+
+void add_common_options(CLI::App& sub, Options& o) {
+  sub.add_option("-c,--case", o.case_file, "Case file (YAML)");
+  sub.add_option("--set", o.sets, "Override a case setting: key.path=value (repeatable)")
+      ->take_all();
+  sub.add_option("--out", o.out, "Output (run) directory; overrides case.out");
+  sub.add_option("--seed", o.seed, "Seed; overrides case.seed")->check(CLI::NonNegativeNumber);
+  sub.add_flag("-v,--verbose", o.verbose, "More output: the resolved case, debug messages");
+  sub.add_flag("-q,--quiet", o.quiet, "Only warnings and errors");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> ours, petsc_args;
+  split_at_dashes(argc, argv, ours, petsc_args);
+
+  Options o;
+  CLI::App app{
+      "eddyop: neural surrogates of turbulent and PDE flows.\n"
+      "Options after `--` go to PETSc (for example -- -log_view -ksp_monitor)."};
+  app.set_version_flag("--version", std::string("eddyop ") + kVersion + " (git " + kGitSha + ")");
+  app.require_subcommand(1, 1);
+  const std::pair<const char*, const char*> commands[] = {
+      {"generate", "Make a dataset with a solver"},
+      {"train", "Train a neural operator"},
+      {"rollout", "Roll a trained operator forward in time"},
+      {"evaluate", "Statistics, spectra and errors against references"},
+      {"export", "Write ParaView files"},
+      {"plot", "Write plots and the report"},
+      {"run", "Run every stage of a case in order"},
+      {"info", "Versions of eddyop and of everything it runs on"},
+      {"reference", "Print the case-file reference (docs/case-files.md)"},
+  };
+  for (const auto& [name, help] : commands) {
+    CLI::App* sub = app.add_subcommand(name, help);
+    add_common_options(*sub, o);
+    sub->callback([&o, n = name] { o.command = n; });
+  }
+  // CLI11 wants argv order without the PETSc part; it keeps the strings it is given.
+  std::vector<std::string> reversed(ours.rbegin(), ours.rend());
+  try {
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kOk : kBadInput;
+  }
+
+  Runtime runtime;
+  try {
+    runtime.start_petsc(argv[0], petsc_args);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kFailed;
+  }
+  log::init(o.quiet          ? log::Verbosity::quiet
+            : o.verbose > 1  ? log::Verbosity::debug
+            : o.verbose == 1 ? log::Verbosity::verbose
+                             : log::Verbosity::normal,
+            runtime.rank());
+
+  // Input is checked on every rank before anything is allocated; the same file gives the same
+  // verdict everywhere, so only rank 0 reports it.
+  std::optional<config::Case> the_case;
+  try {
+    if (o.command == "info") {
+      runtime.start_kokkos(0);
+      return runtime.rank() == 0 ? run_info() : kOk;
+    }
+    if (o.command == "reference") {
+      if (runtime.rank() == 0) std::fputs(case_reference_markdown().c_str(), stdout);
+      return kOk;
+    }
+    the_case.emplace(load_case(o));
+    spdlog::debug("resolved case ({}):\n{}", o.case_file, the_case->resolved_yaml());
+    runtime.add_petsc_options(petsc_options(*the_case));
+  } catch (const Error& e) {
+    if (runtime.rank() == 0) spdlog::error("{}", e.what());
+    return kBadInput;
+  }
+
+  try {
+    runtime.start_kokkos(the_case->get<int>("runtime.threads"));
+    const StageContext context{*the_case, run_directory(*the_case), runtime.rank(), runtime.size()};
+    if (o.command == "run") return run_case(context);
+    return run_stage(stage(o.command), context);
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+  } catch (const std::exception& e) {
+    spdlog::error("eddyop {}: unexpected failure: {}", o.command, e.what());
+  }
+  // A failure on one rank would leave the others waiting in a collective call for ever.
+  if (runtime.size() > 1) MPI_Abort(MPI_COMM_WORLD, kFailed);
+  return kFailed;
+}
+
 }  // namespace eddyop::cli

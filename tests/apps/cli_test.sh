@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Behaviour of the eddyop command line, run as a user would run it.
+# Usage: cli_test.sh EDDYOP_BINARY SOURCE_DIR
+set -uo pipefail
+eddyop=$1
+src=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME CONDITION-EXIT-STATUS DETAIL
+  if [[ $2 -eq 0 ]]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    echo "FAILED: $1"
+    echo "$3" | sed 's/^/    /'
+  fi
+}
+
+run() {  # run ARGS... -> sets out, rc
+  out=$("$eddyop" "$@" 2>&1)
+  rc=$?
+}
+
+# info names every component it runs on
+run info
+ok=0
+for c in eddyop PETSc Kokkos KokkosKernels HDF5 VTK FFTW BLAS MPI; do
+  grep -q "^$c " <<<"$out" || ok=1
+done
+grep -q "parallel (MPI-IO)" <<<"$out" || ok=1
+check "info prints every version" $((rc != 0 || ok)) "$out"
+
+# a misspelled key: exit 2, the key, the file and line, the accepted keys, a guess
+printf 'case:\n  name: demo\nruntime:\n  thraeds: 2\n' >"$work/typo.yaml"
+run generate -c "$work/typo.yaml"
+[[ $rc -eq 2 ]] && grep -q "unknown key 'thraeds'" <<<"$out" && grep -q "typo.yaml:4:3" <<<"$out" &&
+  grep -q "did you mean 'threads'?" <<<"$out" &&
+  grep -q "Accepted keys: threads, progress_seconds, progress_steps" <<<"$out"
+check "misspelled key is named with file, line, accepted keys" $? "rc=$rc $out"
+
+# a misspelled section
+printf 'case:\n  name: demo\nrnu:\n  stages: [train]\n' >"$work/section.yaml"
+run run -c "$work/section.yaml"
+[[ $rc -eq 2 ]] && grep -q "unknown section 'rnu'" <<<"$out" && grep -q "did you mean 'run'?" <<<"$out"
+check "misspelled section is named" $? "rc=$rc $out"
+
+# a value out of range, and a --set typo
+printf 'case:\n  name: demo\n' >"$work/ok.yaml"
+run train -c "$work/ok.yaml" --set runtime.threads=-1
+[[ $rc -eq 2 ]] && grep -q "'runtime.threads' (--set runtime.threads) = -1 is out of range" <<<"$out"
+check "out-of-range --set is named" $? "rc=$rc $out"
+
+# no case file
+run train
+[[ $rc -eq 2 ]] && grep -q "needs a case file" <<<"$out"
+check "stage without a case file says so" $? "rc=$rc $out"
+
+# a stage that is not built: exit 3 and says so
+run rollout -c "$work/ok.yaml"
+[[ $rc -eq 3 ]] && grep -q "not built yet" <<<"$out"
+check "unbuilt stage says so and fails" $? "rc=$rc $out"
+
+# run writes the resolved case (with --set, --seed, --out applied) and reports missing stages
+run run -c "$work/ok.yaml" --out "$work/run" --seed 7 --set runtime.threads=1 -v
+resolved="$work/run/config.resolved.yaml"
+[[ $rc -eq 0 && -f "$resolved" ]] && grep -q "seed: 7" "$resolved" && grep -q "threads: 1" "$resolved" &&
+  grep -q "resolved case" <<<"$out" && grep -q "stages not built yet" <<<"$out" &&
+  ! ls "$work/run" | grep -q '\.tmp\.'
+check "run writes the resolved case" $? "rc=$rc $out"
+
+# options after -- reach PETSc, and case-file PETSc options are applied
+printf 'case:\n  name: demo\npetsc:\n  options_left: \n' >"$work/petsc.yaml"
+run run -c "$work/petsc.yaml" --out "$work/run2" -q -- -eddyop_unused_option 3
+[[ $rc -eq 0 ]] && grep -q "eddyop_unused_option" <<<"$out"
+check "options after -- go to PETSc" $? "rc=$rc $out"
+
+# the case-file reference in docs/ is the one the program generates
+"$eddyop" reference >"$work/reference.md" 2>&1
+diff "$work/reference.md" "$src/docs/case-files.md" >"$work/diff" 2>&1
+check "docs/case-files.md is up to date (regenerate: eddyop reference > docs/case-files.md)" $? "$(head -20 "$work/diff")"
+
+# every case file that ships with eddyop is valid
+for c in "$src"/cases/*.yaml; do
+  run run -c "$c" --out "$work/cases" --set run.stages=[] -q
+  check "shipped case $(basename "$c") is valid" $rc "$out"
+done
+
+echo "cli: $passed passed, $failed failed"
+[[ $failed -eq 0 ]]
