@@ -56,8 +56,7 @@ TEST(Config, UnknownKeyNamesKeyFileLineAcceptedKeysAndNearest) {
   EXPECT_NE(e.find("unknown key 'optimiser'"), std::string::npos) << e;
   EXPECT_NE(e.find("x.yaml:4:3"), std::string::npos) << e;
   EXPECT_NE(e.find("did you mean 'optimizer'?"), std::string::npos) << e;
-  EXPECT_NE(e.find("Accepted keys: epochs, lr, optimizer, modes, shuffle"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("Accepted keys: epochs, lr, optimizer, modes, shuffle"), std::string::npos) << e;
 }
 
 TEST(Config, UnknownSectionIsReportedWithTheSections) {
@@ -101,8 +100,7 @@ TEST(Config, OutOfRangeNamesKeyValueAndRange) {
 
 TEST(Config, ChoiceOutsideTheSetSuggestsTheNearest) {
   const std::string e = error_of("case: {name: d}\ntrain: {optimizer: adamm}\n");
-  EXPECT_NE(e.find("not one of: adam, adamw, lion; did you mean 'adam'?"), std::string::npos)
-      << e;
+  EXPECT_NE(e.find("not one of: adam, adamw, lion; did you mean 'adam'?"), std::string::npos) << e;
 }
 
 TEST(Config, MissingRequiredKeyIsAnError) {
