@@ -1,0 +1,294 @@
+#include "solvers/pde/ns2d.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.hpp"
+#include "solvers/pde/fftw_buffer.hpp"
+
+namespace eddyop::solvers {
+
+namespace {
+constexpr double kPi = 3.14159265358979323846;
+constexpr const char* kComponent = "ns2d";
+
+// Number of whole `step`s in `span`, or −1 when span is not a multiple of step (to 1e-9).
+long whole_multiple(double span, double step) {
+  const double q = span / step;
+  const double r = std::round(q);
+  return std::abs(q - r) <= 1e-9 * std::max(1.0, r) ? static_cast<long>(r) : -1;
+}
+}  // namespace
+
+double ns2d_max_dt(const Ns2dParams& p) { return p.cfl_max / (2.0 * p.velocity_bound * p.n); }
+
+void validate(const Ns2dParams& p) {
+  EDDYOP_CHECK(p.n >= 8 && p.n % 2 == 0, kComponent, "n = " << p.n << " must be even and >= 8");
+  EDDYOP_CHECK(p.n_store >= 1 && p.n % p.n_store == 0, kComponent,
+               "n_store = " << p.n_store << " must divide n = " << p.n);
+  EDDYOP_CHECK(std::isfinite(p.nu) && p.nu > 0.0, kComponent, "nu = " << p.nu << " must be > 0");
+  EDDYOP_CHECK(std::isfinite(p.velocity_bound) && p.velocity_bound > 0.0, kComponent,
+               "velocity_bound = " << p.velocity_bound << " must be > 0");
+  EDDYOP_CHECK(p.cfl_max > 0.0 && p.cfl_max <= 1.0, kComponent,
+               "cfl_max = " << p.cfl_max << " must be in (0, 1]");
+  EDDYOP_CHECK(std::isfinite(p.dt) && p.dt > 0.0, kComponent, "dt = " << p.dt << " must be > 0");
+  const double dt_max = ns2d_max_dt(p);
+  EDDYOP_CHECK_HINT(p.dt <= dt_max, kComponent,
+                    "dt = " << p.dt << " is above the stability limit " << dt_max
+                            << " = cfl_max / (2 velocity_bound n) for n = " << p.n,
+                    "lower dt, or raise velocity_bound only if the flow is known to be slower");
+  EDDYOP_CHECK(p.record_interval > 0.0 && whole_multiple(p.record_interval, p.dt) > 0, kComponent,
+               "record_interval = " << p.record_interval << " must be a positive multiple of dt = "
+                                    << p.dt);
+  EDDYOP_CHECK(p.t_final >= 0.0 && whole_multiple(p.t_final, p.record_interval) >= 0, kComponent,
+               "t_final = " << p.t_final << " must be a multiple of record_interval = "
+                            << p.record_interval);
+  validate(p.ic, kComponent);
+}
+
+int ns2d_record_count(const Ns2dParams& p) {
+  return static_cast<int>(whole_multiple(p.t_final, p.record_interval)) + 1;
+}
+
+struct Ns2dSolver::Impl {
+  Ns2dParams p;
+  int n = 0, nh = 0;
+  std::size_t nr = 0, nc = 0;  // real and complex sizes
+  double t = 0.0;
+  bool have_previous = false;  // AB2 history
+  // Per mode (n, nh): 2π k_x, 2π k_y, 1/(4π²|k|²) (0 at k = 0), dealias mask / n², CN factors.
+  std::vector<double> kx, ky, inv_lap, mask, cn_num, cn_inv_den;
+  detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch;
+  detail::FftwPtr<double> u, v, wx, wy;
+  detail::Plan r2c, c2r;
+
+  explicit Impl(const Ns2dParams& params) : p(params), n(params.n), nh(params.n / 2 + 1) {
+    nr = static_cast<std::size_t>(n) * n;
+    nc = static_cast<std::size_t>(n) * nh;
+    w_hat = detail::fftw_alloc<fftw_complex>(nc);
+    f_hat = detail::fftw_alloc<fftw_complex>(nc);
+    rhs = detail::fftw_alloc<fftw_complex>(nc);
+    rhs_prev = detail::fftw_alloc<fftw_complex>(nc);
+    scratch = detail::fftw_alloc<fftw_complex>(nc);
+    u = detail::fftw_alloc<double>(nr);
+    v = detail::fftw_alloc<double>(nr);
+    wx = detail::fftw_alloc<double>(nr);
+    wy = detail::fftw_alloc<double>(nr);
+    // FFTW_ESTIMATE: a deterministic plan, so the same seed gives bitwise the same trajectory.
+    r2c.reset(fftw_plan_dft_r2c_2d(n, n, u.get(), scratch.get(), FFTW_ESTIMATE));
+    c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), u.get(), FFTW_ESTIMATE));
+    EDDYOP_CHECK(r2c && c2r, kComponent, "FFTW could not plan a " << n << "^2 transform");
+
+    kx.resize(nc);
+    ky.resize(nc);
+    inv_lap.resize(nc);
+    mask.resize(nc);
+    cn_num.resize(nc);
+    cn_inv_den.resize(nc);
+    const double kcut = (2.0 / 3.0) * (n / 2);
+    for (int r = 0; r < n; ++r) {
+      const int kyi = r <= n / 2 ? r : r - n;
+      for (int q = 0; q < nh; ++q) {
+        const std::size_t m = static_cast<std::size_t>(r) * nh + q;
+        // Derivatives of the Nyquist modes are set to zero (their sign is ambiguous), so that
+        // velocities and gradients are real fields whose curl and divergence are consistent.
+        kx[m] = q == n / 2 ? 0.0 : 2.0 * kPi * q;
+        ky[m] = r == n / 2 ? 0.0 : 2.0 * kPi * kyi;
+        const double lap = 4.0 * kPi * kPi * (static_cast<double>(q) * q + static_cast<double>(kyi) * kyi);
+        inv_lap[m] = lap > 0.0 ? 1.0 / lap : 0.0;
+        const bool keep = std::abs(kyi) <= kcut && q <= kcut;
+        mask[m] = keep ? 1.0 / static_cast<double>(nr) : 0.0;
+        const double a = 0.5 * p.dt * p.nu * lap;
+        cn_num[m] = 1.0 - a;
+        cn_inv_den[m] = 1.0 / (1.0 + a);
+      }
+    }
+    // The forcing's coefficients, by transforming its samples.
+    for (int j = 0; j < n; ++j)
+      for (int i = 0; i < n; ++i) {
+        const double s = 2.0 * kPi * (static_cast<double>(i) + j) / n;
+        u[static_cast<std::size_t>(j) * n + i] = p.forcing ? 0.1 * (std::sin(s) + std::cos(s)) : 0.0;
+      }
+    forward(u.get(), f_hat.get());
+    for (std::size_t m = 0; m < nc; ++m) {
+      f_hat[m][0] /= static_cast<double>(nr);
+      f_hat[m][1] /= static_cast<double>(nr);
+    }
+    std::memset(w_hat.get(), 0, sizeof(fftw_complex) * nc);
+  }
+
+  void forward(double* in, fftw_complex* out) const { fftw_execute_dft_r2c(r2c.get(), in, out); }
+  // c2r overwrites its input, so every inverse transform reads `scratch`.
+  void inverse_scratch(double* out) const { fftw_execute_dft_c2r(c2r.get(), scratch.get(), out); }
+
+  // scratch = (i c_m) · g_m · src_m for a per-mode real factor c and optional g.
+  void spectral_derivative(const fftw_complex* src, const std::vector<double>& c,
+                           const double* g) const {
+    for (std::size_t m = 0; m < nc; ++m) {
+      const double f = g ? c[m] * g[m] : c[m];
+      scratch[m][0] = -f * src[m][1];
+      scratch[m][1] = f * src[m][0];
+    }
+  }
+
+  void velocity_from(const fftw_complex* w, double* uo, double* vo) const {
+    spectral_derivative(w, ky, inv_lap.data());  // u = ∂ψ/∂y, ψ̂ = ω̂ / (4π²|k|²)
+    inverse_scratch(uo);
+    spectral_derivative(w, kx, inv_lap.data());  // v = −∂ψ/∂x
+    for (std::size_t m = 0; m < nc; ++m) {
+      scratch[m][0] = -scratch[m][0];
+      scratch[m][1] = -scratch[m][1];
+    }
+    inverse_scratch(vo);
+  }
+
+  // out = f̂ − dealias(FFT(u·∇ω)): 4 inverse and 1 forward real FFTs.
+  void rhs_of(const fftw_complex* w, fftw_complex* out) {
+    velocity_from(w, u.get(), v.get());
+    spectral_derivative(w, kx, nullptr);
+    inverse_scratch(wx.get());
+    spectral_derivative(w, ky, nullptr);
+    inverse_scratch(wy.get());
+    double* nl = u.get();
+    for (std::size_t k = 0; k < nr; ++k) nl[k] = u[k] * wx[k] + v[k] * wy[k];
+    forward(nl, scratch.get());
+    for (std::size_t m = 0; m < nc; ++m) {
+      out[m][0] = f_hat[m][0] - mask[m] * scratch[m][0];
+      out[m][1] = f_hat[m][1] - mask[m] * scratch[m][1];
+    }
+  }
+
+  // ω̂ ← [(1 − a) ω̂_base + dt (c1 F1 + c2 F2)] / (1 + a), a = dt ν 4π²|k|² / 2.
+  void cn_update(fftw_complex* out, const fftw_complex* base, double c1, const fftw_complex* f1,
+                 double c2, const fftw_complex* f2) const {
+    const double dt = p.dt;
+    for (std::size_t m = 0; m < nc; ++m) {
+      const double re = cn_num[m] * base[m][0] + dt * (c1 * f1[m][0] + c2 * f2[m][0]);
+      const double im = cn_num[m] * base[m][1] + dt * (c1 * f1[m][1] + c2 * f2[m][1]);
+      out[m][0] = re * cn_inv_den[m];
+      out[m][1] = im * cn_inv_den[m];
+    }
+  }
+
+  void step() {
+    if (!have_previous) {
+      // Heun: predictor with F(ω^n), corrector with the mean of F(ω^n) and F(ω*).
+      rhs_of(w_hat.get(), rhs_prev.get());
+      auto predicted = detail::fftw_alloc<fftw_complex>(nc);
+      cn_update(predicted.get(), w_hat.get(), 1.0, rhs_prev.get(), 0.0, rhs_prev.get());
+      rhs_of(predicted.get(), rhs.get());
+      cn_update(w_hat.get(), w_hat.get(), 0.5, rhs_prev.get(), 0.5, rhs.get());
+      have_previous = true;
+    } else {
+      rhs_of(w_hat.get(), rhs.get());
+      cn_update(w_hat.get(), w_hat.get(), 1.5, rhs.get(), -0.5, rhs_prev.get());
+      std::swap(rhs, rhs_prev);
+    }
+    t += p.dt;
+  }
+};
+
+Ns2dSolver::Ns2dSolver(const Ns2dParams& p) {
+  validate(p);
+  impl_ = std::make_unique<Impl>(p);
+}
+
+Ns2dSolver::~Ns2dSolver() = default;
+
+void Ns2dSolver::set_vorticity(const std::vector<double>& omega) {
+  Impl& s = *impl_;
+  EDDYOP_CHECK(omega.size() == s.nr, kComponent,
+               "vorticity has " << omega.size() << " values, expected n^2 = " << s.nr);
+  std::copy(omega.begin(), omega.end(), s.u.get());
+  s.forward(s.u.get(), s.w_hat.get());
+  for (std::size_t m = 0; m < s.nc; ++m) {
+    s.w_hat[m][0] /= static_cast<double>(s.nr);
+    s.w_hat[m][1] /= static_cast<double>(s.nr);
+  }
+  // On the torus the mean vorticity is zero; the Nyquist modes have no velocity to carry them.
+  s.w_hat[0][0] = s.w_hat[0][1] = 0.0;
+  for (int r = 0; r < s.n; ++r) {
+    const std::size_t m = static_cast<std::size_t>(r) * s.nh + s.n / 2;
+    s.w_hat[m][0] = s.w_hat[m][1] = 0.0;
+  }
+  for (int q = 0; q < s.nh; ++q) {
+    const std::size_t m = static_cast<std::size_t>(s.n / 2) * s.nh + q;
+    s.w_hat[m][0] = s.w_hat[m][1] = 0.0;
+  }
+  s.t = 0.0;
+  s.have_previous = false;
+}
+
+void Ns2dSolver::step() { impl_->step(); }
+
+void Ns2dSolver::advance(long steps) {
+  for (long k = 0; k < steps; ++k) impl_->step();
+}
+
+std::vector<double> Ns2dSolver::vorticity() const {
+  const Impl& s = *impl_;
+  std::memcpy(s.scratch.get(), s.w_hat.get(), sizeof(fftw_complex) * s.nc);
+  std::vector<double> out(s.nr);
+  auto tmp = detail::fftw_alloc<double>(s.nr);
+  s.inverse_scratch(tmp.get());
+  std::copy(tmp.get(), tmp.get() + s.nr, out.begin());
+  return out;
+}
+
+void Ns2dSolver::velocity(std::vector<double>& u, std::vector<double>& v) const {
+  const Impl& s = *impl_;
+  auto tu = detail::fftw_alloc<double>(s.nr);
+  auto tv = detail::fftw_alloc<double>(s.nr);
+  s.velocity_from(s.w_hat.get(), tu.get(), tv.get());
+  u.assign(tu.get(), tu.get() + s.nr);
+  v.assign(tv.get(), tv.get() + s.nr);
+}
+
+double Ns2dSolver::cfl() const {
+  std::vector<double> u, v;
+  velocity(u, v);
+  double umax = 0.0, vmax = 0.0;
+  for (std::size_t k = 0; k < u.size(); ++k) {
+    umax = std::max(umax, std::abs(u[k]));
+    vmax = std::max(vmax, std::abs(v[k]));
+  }
+  return impl_->p.dt * (umax + vmax) * impl_->n;
+}
+
+double Ns2dSolver::time() const { return impl_->t; }
+
+std::vector<double> ns2d_initial_vorticity(const Ns2dParams& p, std::uint64_t seed,
+                                           std::uint64_t sample) {
+  validate(p);
+  return grf_periodic_2d(p.ic, p.n, seed, sample);
+}
+
+std::vector<float> ns2d_sample(const Ns2dParams& p, std::uint64_t seed, std::uint64_t sample) {
+  validate(p);
+  const int records = ns2d_record_count(p);
+  const long steps_per_record = whole_multiple(p.record_interval, p.dt);
+  const int stride = p.n / p.n_store;
+  const std::size_t frame = static_cast<std::size_t>(p.n_store) * p.n_store;
+  std::vector<float> out(static_cast<std::size_t>(records) * frame);
+
+  Ns2dSolver solver(p);
+  solver.set_vorticity(ns2d_initial_vorticity(p, seed, sample));
+  for (int r = 0; r < records; ++r) {
+    if (r > 0) solver.advance(steps_per_record);
+    const double cfl = solver.cfl();
+    EDDYOP_CHECK_HINT(std::isfinite(cfl) && cfl <= p.cfl_max, kComponent,
+                      "CFL = " << cfl << " at t = " << solver.time() << " exceeds cfl_max = "
+                               << p.cfl_max << " (sample " << sample << ", dt = " << p.dt << ")",
+                      "lower dt (and velocity_bound to the speeds this flow reaches)");
+    const std::vector<double> w = solver.vorticity();
+    float* dst = out.data() + static_cast<std::size_t>(r) * frame;
+    for (int j = 0; j < p.n_store; ++j)
+      for (int i = 0; i < p.n_store; ++i)
+        dst[static_cast<std::size_t>(j) * p.n_store + i] =
+            static_cast<float>(w[static_cast<std::size_t>(j) * stride * p.n + static_cast<std::size_t>(i) * stride]);
+  }
+  return out;
+}
+
+}  // namespace eddyop::solvers
