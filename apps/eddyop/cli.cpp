@@ -35,6 +35,7 @@ struct Options {
   std::vector<std::string> sets;
   std::string out;
   std::optional<long long> seed;
+  std::vector<std::string> files;  // eddyop info FILE...
   int verbose = 0;
   bool quiet = false;
 };
@@ -82,10 +83,22 @@ int not_built(const Stage& s) {
   return kNotBuilt;
 }
 
-int run_info() {
-  for (const auto& [what, text] : build_info())
-    std::printf("%-14s %s\n", what.c_str(), text.c_str());
-  return kOk;
+int run_info(const std::vector<std::string>& files) {
+  if (files.empty()) {
+    for (const auto& [what, text] : build_info())
+      std::printf("%-14s %s\n", what.c_str(), text.c_str());
+    return kOk;
+  }
+  int status = kOk;
+  for (const auto& f : files) {
+    try {
+      std::fputs(describe_file(f).c_str(), stdout);
+    } catch (const Error& e) {
+      spdlog::error("{}", e.what());
+      status = kBadInput;
+    }
+  }
+  return status;
 }
 
 int run_stage(const Stage& s, const StageContext& context) {
@@ -159,6 +172,9 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, help);
     add_common_options(*sub, o);
     sub->callback([&o, n = name] { o.command = n; });
+    if (std::string(name) == "info") {
+      sub->add_option("files", o.files, "eddyop HDF5 files to describe instead");
+    }
   }
   // CLI11 wants argv order without the PETSc part; it keeps the strings it is given.
   std::vector<std::string> reversed(ours.rbegin(), ours.rend());
@@ -188,7 +204,7 @@ int main(int argc, char** argv) {
   try {
     if (o.command == "info") {
       runtime.start_kokkos(0);
-      return runtime.rank() == 0 ? run_info() : kOk;
+      return runtime.rank() == 0 ? run_info(o.files) : kOk;
     }
     if (o.command == "reference") {
       if (runtime.rank() == 0) std::fputs(case_reference_markdown().c_str(), stdout);

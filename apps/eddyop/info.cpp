@@ -8,9 +8,12 @@
 #include <vtkVersion.h>
 
 #include <Kokkos_Core.hpp>
+#include <sstream>
 #include <string>
 #include <thread>
+#include <variant>
 
+#include "core/hdf5/reader.hpp"
 #include "eddyop/version.hpp"
 
 #if __has_include(<Trilinos_version.h>)
@@ -100,6 +103,39 @@ std::vector<std::pair<std::string, std::string>> build_info() {
   rows.emplace_back("host",
                     std::to_string(std::thread::hardware_concurrency()) + " hardware threads");
   return rows;
+}
+
+namespace {
+std::string attribute_text(const h5::Attribute& a) {
+  std::ostringstream os;
+  std::visit([&os](const auto& v) { os << v; }, a);
+  return os.str();
+}
+}  // namespace
+
+std::string describe_file(const std::string& path) {
+  const h5::Reader in(path);
+  std::ostringstream os;
+  os << path << ": eddyop " << in.kind() << "\n";
+  for (const auto& name : in.fields()) {
+    const auto f = in.field(name);
+    os << "  field " << name << " " << h5::dtype_name(f.dtype) << " " << h5::format_shape(f.shape)
+       << " (" << f.axes << ")\n";
+  }
+  for (const auto& name : in.coordinates()) {
+    const auto c = in.read_coordinate(name);
+    os << "  grid " << name << " " << c.size() << " points";
+    if (!c.empty()) os << " from " << c.front() << " to " << c.back();
+    os << "\n";
+  }
+  for (const char* group : {h5::kPhysicsGroup, h5::kProvenanceGroup}) {
+    for (const auto& name : in.attribute_names(group)) {
+      if (name == "config") continue;  // printed whole with -v only; it is long
+      os << "  " << (group + 1) << "." << name << " = "
+         << attribute_text(in.read_attribute(group, name)) << "\n";
+    }
+  }
+  return os.str();
 }
 
 }  // namespace eddyop::cli

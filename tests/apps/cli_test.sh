@@ -82,6 +82,28 @@ check "options after -- go to PETSc" $? "rc=$rc $out"
 diff "$work/reference.md" "$src/docs/case-files.md" >"$work/diff" 2>&1
 check "docs/case-files.md is up to date (regenerate: eddyop reference > docs/case-files.md)" $? "$(head -20 "$work/diff")"
 
+# info FILE describes an eddyop HDF5 file written with h5py alone, as docs/data-format.md says
+"${EDDYOP_PYTHON:-/usr/bin/python3}" - "$work/data.h5" <<'PY'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "w") as f:
+    f.attrs["format"] = "eddyop"; f.attrs["format_version"] = np.int64(1); f.attrs["kind"] = "dataset"
+    for g in ("fields", "grid", "physics", "provenance"):
+        f.create_group(g)
+    u = f["fields"].create_dataset("u", data=np.zeros((3, 8, 4), dtype=np.float32))
+    u.attrs["axes"] = "sample,x,y"
+    f["grid"].create_dataset("x", data=np.linspace(0.0, 1.0, 8))
+    f["physics"].attrs["nu"] = 1e-3
+PY
+run info "$work/data.h5"
+[[ $rc -eq 0 ]] && grep -q "field u float32 (3, 8, 4) (sample,x,y)" <<<"$out" && grep -q "physics.nu = 0.001" <<<"$out"
+check "info FILE describes an HDF5 file written by h5py" $? "rc=$rc $out"
+
+# a truncated HDF5 file: one line naming the file, no HDF5 stack dump
+head -c 1000 "$work/data.h5" >"$work/cut.h5"
+run info "$work/cut.h5"
+[[ $rc -eq 2 && $(wc -l <<<"$out") -eq 1 ]] && grep -q "cut.h5" <<<"$out" && ! grep -q "HDF5-DIAG" <<<"$out"
+check "truncated HDF5 file gives one line naming it" $? "rc=$rc $out"
+
 # every case file that ships with eddyop is valid
 for c in "$src"/cases/*.yaml; do
   run run -c "$c" --out "$work/cases" --set run.stages=[] -q
