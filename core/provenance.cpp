@@ -5,6 +5,7 @@
 #include <ctime>
 #include <utility>
 
+#include "core/mpi.hpp"
 #include "eddyop/version.hpp"
 
 namespace eddyop {
@@ -15,14 +16,6 @@ std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof(name) - 1) != 0) return "unknown";
   return name;
-}
-
-std::string broadcast_from_rank0(MPI_Comm comm, std::string value) {
-  unsigned long long n = value.size();
-  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, comm);
-  value.resize(n);
-  if (n > 0) MPI_Bcast(value.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
-  return value;
 }
 
 }  // namespace
@@ -40,8 +33,8 @@ Provenance Provenance::collect(long long seed, std::string config_yaml, MPI_Comm
   Provenance p;
   p.version = kVersion;
   p.git_sha = kGitSha;
-  p.date_utc = broadcast_from_rank0(comm, iso8601_utc_now());
-  p.host = broadcast_from_rank0(comm, host_name());
+  p.date_utc = mpi::broadcast_string(comm, iso8601_utc_now());
+  p.host = mpi::broadcast_string(comm, host_name());
   p.seed = seed;
   MPI_Comm_size(comm, &p.mpi_size);
   p.config_yaml = std::move(config_yaml);

@@ -3,31 +3,12 @@
 #include <limits>
 
 #include "core/error.hpp"
+#include "core/mpi.hpp"
 
 namespace eddyop::h5 {
 
-int comm_rank(MPI_Comm comm) {
-  int rank = 0;
-  MPI_Comm_rank(comm, &rank);
-  return rank;
-}
-
-int comm_size(MPI_Comm comm) {
-  int size = 1;
-  MPI_Comm_size(comm, &size);
-  return size;
-}
-
-std::string broadcast_string(MPI_Comm comm, const std::string& value, int root) {
-  unsigned long long n = value.size();
-  MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, root, comm);
-  std::string out = comm_rank(comm) == root ? value : std::string(n, '\0');
-  if (n > 0) MPI_Bcast(out.data(), static_cast<int>(n), MPI_CHAR, root, comm);
-  return out;
-}
-
 void agree_or_throw(MPI_Comm comm, const std::string& path, const std::string& local_error) {
-  const int rank = comm_rank(comm);
+  const int rank = mpi::rank(comm);
   const int mine = local_error.empty() ? std::numeric_limits<int>::max() : rank;
   int first_failing = 0;
   MPI_Allreduce(&mine, &first_failing, 1, MPI_INT, MPI_MIN, comm);

@@ -12,12 +12,6 @@
 
 namespace eddyop::h5 {
 
-int comm_rank(MPI_Comm comm);
-int comm_size(MPI_Comm comm);
-
-// `value` as rank `root` has it, on every rank.
-std::string broadcast_string(MPI_Comm comm, const std::string& value, int root = 0);
-
 // Throws eddyop::Error on every rank when `local_error` is non-empty on any rank: the failing
 // rank with its own message, the others with a message naming the first failing rank. Returns
 // normally on every rank otherwise.

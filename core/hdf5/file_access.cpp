@@ -8,11 +8,12 @@
 #include "core/error.hpp"
 #include "core/hdf5/collective.hpp"
 #include "core/hdf5/error_stack.hpp"
+#include "core/mpi.hpp"
 
 namespace eddyop::h5 {
 
 bool is_parallel(MPI_Comm comm) {
-  return comm_size(comm) > 1;
+  return mpi::size(comm) > 1;
 }
 
 PropertyListHandle file_access_for(MPI_Comm comm, const std::string& path) {

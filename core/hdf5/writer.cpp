@@ -15,6 +15,7 @@
 #include "core/hdf5/collective.hpp"
 #include "core/hdf5/error_stack.hpp"
 #include "core/hdf5/file_access.hpp"
+#include "core/mpi.hpp"
 
 namespace eddyop::h5 {
 
@@ -76,11 +77,11 @@ Writer::Writer(std::string path, const std::string& kind, MPI_Comm comm)
     : path_(std::move(path)), comm_(comm) {
   require_mpi(path_);
   silence_error_printing();
-  rank_ = comm_rank(comm_);
+  rank_ = mpi::rank(comm_);
   agree_or_throw(comm_, path_, missing_directory(path_));
   // One name for all ranks: rank 0's pid, which no other writer on this host uses now.
   temporary_path_ =
-      broadcast_string(comm_, path_ + ".tmp." + std::to_string(static_cast<long>(::getpid())));
+      mpi::broadcast_string(comm_, path_ + ".tmp." + std::to_string(static_cast<long>(::getpid())));
   PropertyListHandle fapl = file_access_for(comm_, path_);
   file_ = FileHandle(
       check_id(H5Fcreate(temporary_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()), path_,
@@ -315,7 +316,7 @@ void Writer::close() {
     }
     if (failed_anywhere != 0 || !rename_error.empty()) std::remove(temporary_path_.c_str());
   }
-  rename_error = broadcast_string(comm_, rename_error);
+  rename_error = mpi::broadcast_string(comm_, rename_error);
   EDDYOP_CHECK(error.empty(), "hdf5", "'" << path_ << "': " << error);
   EDDYOP_CHECK(failed_anywhere == 0, "hdf5",
                "'" << path_ << "': another rank could not close the temporary file");
