@@ -16,8 +16,9 @@ inline void petsc_check(PetscErrorCode ierr, const char* component, const char* 
   if (ierr == 0) return;
   const char* text = nullptr;
   PetscErrorMessage(ierr, &text, nullptr);
-  EDDYOP_FAIL_HINT(component, what << " failed with PETSc error " << static_cast<int>(ierr) << " ("
-                                   << (text ? text : "unknown") << ")",
+  EDDYOP_FAIL_HINT(component,
+                   what << " failed with PETSc error " << static_cast<int>(ierr) << " ("
+                        << (text ? text : "unknown") << ")",
                    "PETSc's traceback above names the call");
 }
 

@@ -31,7 +31,8 @@ double burgers_initial_std(const BurgersParams& p) {
 
 double burgers_max_dt(const BurgersParams& p, double velocity_scale) {
   const double k_eff = std::min(2.0 * kPi * (p.n / 3), velocity_scale / p.nu);
-  return velocity_scale > 0.0 ? p.cfl_max / (velocity_scale * k_eff) : std::numeric_limits<double>::infinity();
+  return velocity_scale > 0.0 ? p.cfl_max / (velocity_scale * k_eff)
+                              : std::numeric_limits<double>::infinity();
 }
 
 namespace {
@@ -50,9 +51,8 @@ void validate_grid_and_time(const BurgersParams& p) {
 void check_dt(const BurgersParams& p, double velocity_scale, const char* what) {
   const double dt_max = burgers_max_dt(p, velocity_scale);
   EDDYOP_CHECK_HINT(p.dt <= dt_max, kComponent,
-                    "dt = " << p.dt << " is above the stability limit " << dt_max << " for "
-                            << what << " U = " << velocity_scale << ", nu = " << p.nu
-                            << ", n = " << p.n,
+                    "dt = " << p.dt << " is above the stability limit " << dt_max << " for " << what
+                            << " U = " << velocity_scale << ", nu = " << p.nu << ", n = " << p.n,
                     "lower dt");
 }
 }  // namespace
@@ -143,7 +143,8 @@ std::vector<double> burgers_solve(const BurgersParams& p, const std::vector<doub
   std::vector<double> out(phys.get(), phys.get() + n);
   for (double x : out)
     EDDYOP_CHECK_HINT(std::isfinite(x), kComponent,
-                      "the solution blew up (dt = " << p.dt << ", nu = " << p.nu << ")", "lower dt");
+                      "the solution blew up (dt = " << p.dt << ", nu = " << p.nu << ")",
+                      "lower dt");
   return out;
 }
 

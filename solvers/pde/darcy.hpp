@@ -27,11 +27,11 @@ namespace eddyop::solvers {
 enum class FaceAverage { arithmetic, harmonic };
 
 struct DarcyParams {
-  int n = 421;        // nodes per side, boundary included; ≥ 3
-  int n_store = 85;   // stored nodes per side; (n − 1) % (n_store − 1) == 0 (stride subsampling)
-  double a_plus = 12.0;   // a where the random field is ≥ 0
-  double a_minus = 3.0;   // a where it is < 0 (the FNO paper; its script used 4)
-  double source = 1.0;    // f, constant, for the random samples
+  int n = 421;       // nodes per side, boundary included; ≥ 3
+  int n_store = 85;  // stored nodes per side; (n − 1) % (n_store − 1) == 0 (stride subsampling)
+  double a_plus = 12.0;  // a where the random field is ≥ 0
+  double a_minus = 3.0;  // a where it is < 0 (the FNO paper; its script used 4)
+  double source = 1.0;   // f, constant, for the random samples
   FaceAverage face = FaceAverage::arithmetic;
   GrfParams coef{2.0, 3.0, 3.0};  // FNO's GRF.m: α = 2, τ = 3, amplitude τ^(α−1)
 };

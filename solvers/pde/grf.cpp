@@ -43,10 +43,10 @@ std::array<std::uint32_t, 4> philox4x32_10(std::array<std::uint32_t, 4> c,
 
 double standard_normal(std::uint64_t seed, std::uint64_t sample, std::uint64_t j) {
   const std::uint64_t pair = j / 2;
-  const auto r = philox4x32_10(
-      {static_cast<std::uint32_t>(pair), static_cast<std::uint32_t>(pair >> 32),
-       static_cast<std::uint32_t>(sample), static_cast<std::uint32_t>(sample >> 32)},
-      {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
+  const auto r =
+      philox4x32_10({static_cast<std::uint32_t>(pair), static_cast<std::uint32_t>(pair >> 32),
+                     static_cast<std::uint32_t>(sample), static_cast<std::uint32_t>(sample >> 32)},
+                    {static_cast<std::uint32_t>(seed), static_cast<std::uint32_t>(seed >> 32)});
   const double u1 = open_unit(r[0], r[1]);
   const double u2 = open_unit(r[2], r[3]);
   const double radius = std::sqrt(-2.0 * std::log(u1));
@@ -67,7 +67,9 @@ double grf_periodic_variance(const GrfParams& p, double k2) {
 namespace {
 
 // Wavenumber of FFT index m on an n-point periodic grid: 0, 1, …, n/2, −n/2+1, …, −1.
-int wavenumber(int m, int n) { return m <= n / 2 ? m : m - n; }
+int wavenumber(int m, int n) {
+  return m <= n / 2 ? m : m - n;
+}
 
 void check_grid(int n, bool even, const char* what) {
   EDDYOP_CHECK(n >= 2 && (!even || n % 2 == 0), "grf",
@@ -91,7 +93,8 @@ std::vector<double> grf_periodic_1d(const GrfParams& p, int n, std::uint64_t see
     const bool real_mode = (q == 0 || q == n / 2);
     const double sd = real_mode ? std::sqrt(var) : std::sqrt(0.5 * var);
     coef[q][0] = sd * standard_normal(seed, sample, 2 * static_cast<std::uint64_t>(q));
-    coef[q][1] = real_mode ? 0.0 : sd * standard_normal(seed, sample, 2 * static_cast<std::uint64_t>(q) + 1);
+    coef[q][1] =
+        real_mode ? 0.0 : sd * standard_normal(seed, sample, 2 * static_cast<std::uint64_t>(q) + 1);
   }
   fftw_execute(plan.get());
   return std::vector<double>(field.get(), field.get() + n);
@@ -112,7 +115,8 @@ std::vector<double> grf_periodic_2d(const GrfParams& p, int n, std::uint64_t see
     for (int q = 0; q < nh; ++q) {
       const std::size_t m = static_cast<std::size_t>(pr) * nh + q;
       const int ky = wavenumber(pr, n);
-      const double var = grf_periodic_variance(p, static_cast<double>(ky) * ky + static_cast<double>(q) * q);
+      const double var =
+          grf_periodic_variance(p, static_cast<double>(ky) * ky + static_cast<double>(q) * q);
       const bool edge_column = (q == 0 || q == n / 2);
       if (edge_column && pr > n / 2) continue;  // filled from its conjugate below
       const bool real_mode = edge_column && (pr == 0 || pr == n / 2);
@@ -139,17 +143,16 @@ std::vector<double> grf_neumann_2d(const GrfParams& p, int n, std::uint64_t seed
   auto field = detail::fftw_alloc<double>(nn);
   // DCT-I evaluates Y_j = X_0 + (−1)^j X_{n−1} + 2 Σ_{k=1}^{n−2} X_k cos(πjk/(n−1)), the cosine
   // series on the nodes j/(n−1); the weights turn the orthonormal φ_k into that form.
-  const detail::Plan plan(fftw_plan_r2r_2d(n, n, coef.get(), field.get(), FFTW_REDFT00,
-                                           FFTW_REDFT00, FFTW_ESTIMATE));
+  const detail::Plan plan(
+      fftw_plan_r2r_2d(n, n, coef.get(), field.get(), FFTW_REDFT00, FFTW_REDFT00, FFTW_ESTIMATE));
   const double sqrt2 = std::sqrt(2.0);
   auto weight = [&](int k) { return k == 0 ? 1.0 : (k == n - 1 ? sqrt2 : 0.5 * sqrt2); };
   for (int k2 = 0; k2 < n; ++k2) {
     for (int k1 = 0; k1 < n; ++k1) {
       const std::size_t m = static_cast<std::size_t>(k2) * n + k1;
       const double kk = kPi * kPi * (static_cast<double>(k1) * k1 + static_cast<double>(k2) * k2);
-      const double sd = (k1 == 0 && k2 == 0)
-                            ? 0.0
-                            : p.scale * std::pow(kk + p.tau * p.tau, -0.5 * p.alpha);
+      const double sd =
+          (k1 == 0 && k2 == 0) ? 0.0 : p.scale * std::pow(kk + p.tau * p.tau, -0.5 * p.alpha);
       coef[m] = weight(k1) * weight(k2) * sd * standard_normal(seed, sample, m);
     }
   }

@@ -21,7 +21,9 @@ long whole_multiple(double span, double step) {
 }
 }  // namespace
 
-double ns2d_max_dt(const Ns2dParams& p) { return p.cfl_max / (2.0 * p.velocity_bound * p.n); }
+double ns2d_max_dt(const Ns2dParams& p) {
+  return p.cfl_max / (2.0 * p.velocity_bound * p.n);
+}
 
 void validate(const Ns2dParams& p) {
   EDDYOP_CHECK(p.n >= 8 && p.n % 2 == 0, kComponent, "n = " << p.n << " must be even and >= 8");
@@ -38,12 +40,12 @@ void validate(const Ns2dParams& p) {
                     "dt = " << p.dt << " is above the stability limit " << dt_max
                             << " = cfl_max / (2 velocity_bound n) for n = " << p.n,
                     "lower dt, or raise velocity_bound only if the flow is known to be slower");
-  EDDYOP_CHECK(p.record_interval > 0.0 && whole_multiple(p.record_interval, p.dt) > 0, kComponent,
-               "record_interval = " << p.record_interval << " must be a positive multiple of dt = "
-                                    << p.dt);
+  EDDYOP_CHECK(
+      p.record_interval > 0.0 && whole_multiple(p.record_interval, p.dt) > 0, kComponent,
+      "record_interval = " << p.record_interval << " must be a positive multiple of dt = " << p.dt);
   EDDYOP_CHECK(p.t_final >= 0.0 && whole_multiple(p.t_final, p.record_interval) >= 0, kComponent,
-               "t_final = " << p.t_final << " must be a multiple of record_interval = "
-                            << p.record_interval);
+               "t_final = " << p.t_final
+                            << " must be a multiple of record_interval = " << p.record_interval);
   validate(p.ic, kComponent);
 }
 
@@ -58,10 +60,13 @@ struct Ns2dSolver::Impl {
   double t = 0.0;
   bool have_previous = false;  // AB2 history
   // Per mode (n, nh): 2π k_x, 2π k_y, 1/(4π²|k|²) (0 at k = 0), dealias mask / n², CN factors.
-  std::vector<double> kx, ky, inv_lap, mask, cn_num, cn_inv_den;
-  detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch;
-  detail::FftwPtr<double> u, v, wx, wy;
-  detail::Plan r2c, c2r;
+  // fu = 2π k_y / (4π²|k|²), fv = −2π k_x / (4π²|k|²): ψ̂ to û and v̂.
+  std::vector<double> kx, ky, fu, fv, mask, cn_num, cn_inv_den;
+  detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch, spectra4;
+  detail::FftwPtr<double> fields4;
+  fftw_complex *d_u = nullptr, *d_v = nullptr, *d_wx = nullptr, *d_wy = nullptr;
+  double *u = nullptr, *v = nullptr, *wx = nullptr, *wy = nullptr;
+  detail::Plan r2c, c2r, c2r4;
 
   explicit Impl(const Ns2dParams& params) : p(params), n(params.n), nh(params.n / 2 + 1) {
     nr = static_cast<std::size_t>(n) * n;
@@ -71,18 +76,29 @@ struct Ns2dSolver::Impl {
     rhs = detail::fftw_alloc<fftw_complex>(nc);
     rhs_prev = detail::fftw_alloc<fftw_complex>(nc);
     scratch = detail::fftw_alloc<fftw_complex>(nc);
-    u = detail::fftw_alloc<double>(nr);
-    v = detail::fftw_alloc<double>(nr);
-    wx = detail::fftw_alloc<double>(nr);
-    wy = detail::fftw_alloc<double>(nr);
+    spectra4 = detail::fftw_alloc<fftw_complex>(4 * nc);
+    fields4 = detail::fftw_alloc<double>(4 * nr);
+    d_u = spectra4.get();
+    d_v = d_u + nc;
+    d_wx = d_v + nc;
+    d_wy = d_wx + nc;
+    u = fields4.get();
+    v = u + nr;
+    wx = v + nr;
+    wy = wx + nr;
     // FFTW_ESTIMATE: a deterministic plan, so the same seed gives bitwise the same trajectory.
-    r2c.reset(fftw_plan_dft_r2c_2d(n, n, u.get(), scratch.get(), FFTW_ESTIMATE));
-    c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), u.get(), FFTW_ESTIMATE));
-    EDDYOP_CHECK(r2c && c2r, kComponent, "FFTW could not plan a " << n << "^2 transform");
+    r2c.reset(fftw_plan_dft_r2c_2d(n, n, u, scratch.get(), FFTW_ESTIMATE));
+    c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), u, FFTW_ESTIMATE));
+    const int dims[2] = {n, n};
+    c2r4.reset(fftw_plan_many_dft_c2r(2, dims, 4, spectra4.get(), nullptr, 1, static_cast<int>(nc),
+                                      fields4.get(), nullptr, 1, static_cast<int>(nr),
+                                      FFTW_ESTIMATE));
+    EDDYOP_CHECK(r2c && c2r && c2r4, kComponent, "FFTW could not plan a " << n << "^2 transform");
 
     kx.resize(nc);
     ky.resize(nc);
-    inv_lap.resize(nc);
+    fu.resize(nc);
+    fv.resize(nc);
     mask.resize(nc);
     cn_num.resize(nc);
     cn_inv_den.resize(nc);
@@ -95,8 +111,11 @@ struct Ns2dSolver::Impl {
         // velocities and gradients are real fields whose curl and divergence are consistent.
         kx[m] = q == n / 2 ? 0.0 : 2.0 * kPi * q;
         ky[m] = r == n / 2 ? 0.0 : 2.0 * kPi * kyi;
-        const double lap = 4.0 * kPi * kPi * (static_cast<double>(q) * q + static_cast<double>(kyi) * kyi);
-        inv_lap[m] = lap > 0.0 ? 1.0 / lap : 0.0;
+        const double lap =
+            4.0 * kPi * kPi * (static_cast<double>(q) * q + static_cast<double>(kyi) * kyi);
+        const double inv_lap = lap > 0.0 ? 1.0 / lap : 0.0;
+        fu[m] = ky[m] * inv_lap;
+        fv[m] = -kx[m] * inv_lap;
         const bool keep = std::abs(kyi) <= kcut && q <= kcut;
         mask[m] = keep ? 1.0 / static_cast<double>(nr) : 0.0;
         const double a = 0.5 * p.dt * p.nu * lap;
@@ -108,9 +127,10 @@ struct Ns2dSolver::Impl {
     for (int j = 0; j < n; ++j)
       for (int i = 0; i < n; ++i) {
         const double s = 2.0 * kPi * (static_cast<double>(i) + j) / n;
-        u[static_cast<std::size_t>(j) * n + i] = p.forcing ? 0.1 * (std::sin(s) + std::cos(s)) : 0.0;
+        u[static_cast<std::size_t>(j) * n + i] =
+            p.forcing ? 0.1 * (std::sin(s) + std::cos(s)) : 0.0;
       }
-    forward(u.get(), f_hat.get());
+    forward(u, f_hat.get());
     for (std::size_t m = 0; m < nc; ++m) {
       f_hat[m][0] /= static_cast<double>(nr);
       f_hat[m][1] /= static_cast<double>(nr);
@@ -119,40 +139,47 @@ struct Ns2dSolver::Impl {
   }
 
   void forward(double* in, fftw_complex* out) const { fftw_execute_dft_r2c(r2c.get(), in, out); }
-  // c2r overwrites its input, so every inverse transform reads `scratch`.
-  void inverse_scratch(double* out) const { fftw_execute_dft_c2r(c2r.get(), scratch.get(), out); }
 
-  // scratch = (i c_m) · g_m · src_m for a per-mode real factor c and optional g.
-  void spectral_derivative(const fftw_complex* src, const std::vector<double>& c,
-                           const double* g) const {
+  // One pass over ω̂ fills the spectra of u = ∂ψ/∂y, v = −∂ψ/∂x (ψ̂ = ω̂ / (4π²|k|²)) and,
+  // when `gradient`, of ∂ω/∂x and ∂ω/∂y: i c ω̂ = (−c Im ω̂, c Re ω̂).
+  void derivative_spectra(const fftw_complex* w, bool gradient) const {
+    fftw_complex *du = d_u, *dv = d_v, *dx = d_wx, *dy = d_wy;
     for (std::size_t m = 0; m < nc; ++m) {
-      const double f = g ? c[m] * g[m] : c[m];
-      scratch[m][0] = -f * src[m][1];
-      scratch[m][1] = f * src[m][0];
+      const double re = w[m][0], im = w[m][1];
+      du[m][0] = -fu[m] * im;
+      du[m][1] = fu[m] * re;
+      dv[m][0] = -fv[m] * im;
+      dv[m][1] = fv[m] * re;
+      if (gradient) {
+        dx[m][0] = -kx[m] * im;
+        dx[m][1] = kx[m] * re;
+        dy[m][0] = -ky[m] * im;
+        dy[m][1] = ky[m] * re;
+      }
     }
   }
+
+  // c2r overwrites its input; every input here is refilled before each use.
+  void inverse(fftw_complex* in, double* out) const { fftw_execute_dft_c2r(c2r.get(), in, out); }
 
   void velocity_from(const fftw_complex* w, double* uo, double* vo) const {
-    spectral_derivative(w, ky, inv_lap.data());  // u = ∂ψ/∂y, ψ̂ = ω̂ / (4π²|k|²)
-    inverse_scratch(uo);
-    spectral_derivative(w, kx, inv_lap.data());  // v = −∂ψ/∂x
-    for (std::size_t m = 0; m < nc; ++m) {
-      scratch[m][0] = -scratch[m][0];
-      scratch[m][1] = -scratch[m][1];
-    }
-    inverse_scratch(vo);
+    derivative_spectra(w, false);
+    inverse(d_u, uo);
+    inverse(d_v, vo);
   }
 
-  // out = f̂ − dealias(FFT(u·∇ω)): 4 inverse and 1 forward real FFTs.
-  void rhs_of(const fftw_complex* w, fftw_complex* out) {
-    velocity_from(w, u.get(), v.get());
-    spectral_derivative(w, kx, nullptr);
-    inverse_scratch(wx.get());
-    spectral_derivative(w, ky, nullptr);
-    inverse_scratch(wy.get());
-    double* nl = u.get();
+  // scratch = FFT(u·∇ω) (unnormalised, not yet dealiased): 4 inverse and 1 forward real FFTs.
+  void advection_of(const fftw_complex* w) {
+    derivative_spectra(w, true);
+    fftw_execute(c2r4.get());  // u, v, ∂ω/∂x, ∂ω/∂y in one batched plan
+    double* nl = u;
     for (std::size_t k = 0; k < nr; ++k) nl[k] = u[k] * wx[k] + v[k] * wy[k];
     forward(nl, scratch.get());
+  }
+
+  // out = F(ω) = f̂ − dealias(FFT(u·∇ω)) / n².
+  void rhs_of(const fftw_complex* w, fftw_complex* out) {
+    advection_of(w);
     for (std::size_t m = 0; m < nc; ++m) {
       out[m][0] = f_hat[m][0] - mask[m] * scratch[m][0];
       out[m][1] = f_hat[m][1] - mask[m] * scratch[m][1];
@@ -181,9 +208,20 @@ struct Ns2dSolver::Impl {
       cn_update(w_hat.get(), w_hat.get(), 0.5, rhs_prev.get(), 0.5, rhs.get());
       have_previous = true;
     } else {
-      rhs_of(w_hat.get(), rhs.get());
-      cn_update(w_hat.get(), w_hat.get(), 1.5, rhs.get(), -0.5, rhs_prev.get());
-      std::swap(rhs, rhs_prev);
+      // AB2 + CN, with F^n formed in the same pass and kept for the next step.
+      advection_of(w_hat.get());
+      const double dt = p.dt;
+      fftw_complex *w = w_hat.get(), *fp = rhs_prev.get();
+      for (std::size_t m = 0; m < nc; ++m) {
+        const double fre = f_hat[m][0] - mask[m] * scratch[m][0];
+        const double fim = f_hat[m][1] - mask[m] * scratch[m][1];
+        const double re = cn_num[m] * w[m][0] + dt * (1.5 * fre - 0.5 * fp[m][0]);
+        const double im = cn_num[m] * w[m][1] + dt * (1.5 * fim - 0.5 * fp[m][1]);
+        w[m][0] = re * cn_inv_den[m];
+        w[m][1] = im * cn_inv_den[m];
+        fp[m][0] = fre;
+        fp[m][1] = fim;
+      }
     }
     t += p.dt;
   }
@@ -200,8 +238,8 @@ void Ns2dSolver::set_vorticity(const std::vector<double>& omega) {
   Impl& s = *impl_;
   EDDYOP_CHECK(omega.size() == s.nr, kComponent,
                "vorticity has " << omega.size() << " values, expected n^2 = " << s.nr);
-  std::copy(omega.begin(), omega.end(), s.u.get());
-  s.forward(s.u.get(), s.w_hat.get());
+  std::copy(omega.begin(), omega.end(), s.u);
+  s.forward(s.u, s.w_hat.get());
   for (std::size_t m = 0; m < s.nc; ++m) {
     s.w_hat[m][0] /= static_cast<double>(s.nr);
     s.w_hat[m][1] /= static_cast<double>(s.nr);
@@ -220,7 +258,9 @@ void Ns2dSolver::set_vorticity(const std::vector<double>& omega) {
   s.have_previous = false;
 }
 
-void Ns2dSolver::step() { impl_->step(); }
+void Ns2dSolver::step() {
+  impl_->step();
+}
 
 void Ns2dSolver::advance(long steps) {
   for (long k = 0; k < steps; ++k) impl_->step();
@@ -231,7 +271,7 @@ std::vector<double> Ns2dSolver::vorticity() const {
   std::memcpy(s.scratch.get(), s.w_hat.get(), sizeof(fftw_complex) * s.nc);
   std::vector<double> out(s.nr);
   auto tmp = detail::fftw_alloc<double>(s.nr);
-  s.inverse_scratch(tmp.get());
+  s.inverse(s.scratch.get(), tmp.get());
   std::copy(tmp.get(), tmp.get() + s.nr, out.begin());
   return out;
 }
@@ -256,7 +296,9 @@ double Ns2dSolver::cfl() const {
   return impl_->p.dt * (umax + vmax) * impl_->n;
 }
 
-double Ns2dSolver::time() const { return impl_->t; }
+double Ns2dSolver::time() const {
+  return impl_->t;
+}
 
 std::vector<double> ns2d_initial_vorticity(const Ns2dParams& p, std::uint64_t seed,
                                            std::uint64_t sample) {
@@ -285,8 +327,8 @@ std::vector<float> ns2d_sample(const Ns2dParams& p, std::uint64_t seed, std::uin
     float* dst = out.data() + static_cast<std::size_t>(r) * frame;
     for (int j = 0; j < p.n_store; ++j)
       for (int i = 0; i < p.n_store; ++i)
-        dst[static_cast<std::size_t>(j) * p.n_store + i] =
-            static_cast<float>(w[static_cast<std::size_t>(j) * stride * p.n + static_cast<std::size_t>(i) * stride]);
+        dst[static_cast<std::size_t>(j) * p.n_store + i] = static_cast<float>(
+            w[static_cast<std::size_t>(j) * stride * p.n + static_cast<std::size_t>(i) * stride]);
   }
   return out;
 }

@@ -55,7 +55,7 @@ class Ns2dSolver {
   void step();
   void advance(long steps);
 
-  std::vector<double> vorticity() const;                            // (n, n)
+  std::vector<double> vorticity() const;                                // (n, n)
   void velocity(std::vector<double>& u, std::vector<double>& v) const;  // each (n, n)
   double cfl() const;  // dt (max|u| + max|v|) n of the current state
   double time() const;

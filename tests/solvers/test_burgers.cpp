@@ -21,7 +21,8 @@ std::vector<double> cole_hopf(int n, double nu, double t, double c1, double c2) 
   for (int i = 0; i < n; ++i) {
     const double x = static_cast<double>(i) / n;
     const double phi = 2.0 + e1 * std::cos(2.0 * kPi * x) + e2 * std::cos(4.0 * kPi * x + 1.0);
-    const double phi_x = -2.0 * kPi * e1 * std::sin(2.0 * kPi * x) - 4.0 * kPi * e2 * std::sin(4.0 * kPi * x + 1.0);
+    const double phi_x =
+        -2.0 * kPi * e1 * std::sin(2.0 * kPi * x) - 4.0 * kPi * e2 * std::sin(4.0 * kPi * x + 1.0);
     u[i] = -2.0 * nu * phi_x / phi;
   }
   return u;
@@ -101,7 +102,8 @@ TEST(Burgers, BadInputNamesTheParameterValueAndLimit) {
   p = BurgersParams{};
   p.dt = 0.05;
   p.t_final = 1.0;
-  EXPECT_NE(message(p).find("dt = 0.05 is above the stability limit"), std::string::npos) << message(p);
+  EXPECT_NE(message(p).find("dt = 0.05 is above the stability limit"), std::string::npos)
+      << message(p);
   p = BurgersParams{};
   p.n_store = 1000;
   EXPECT_NE(message(p).find("n_store = 1000"), std::string::npos) << message(p);

@@ -18,7 +18,8 @@ std::vector<double> on_nodes(int n, const std::function<double(double, double)>&
   std::vector<double> out(static_cast<std::size_t>(n) * n);
   for (int j = 0; j < n; ++j)
     for (int i = 0; i < n; ++i)
-      out[static_cast<std::size_t>(j) * n + i] = g(static_cast<double>(i) / (n - 1), static_cast<double>(j) / (n - 1));
+      out[static_cast<std::size_t>(j) * n + i] =
+          g(static_cast<double>(i) / (n - 1), static_cast<double>(j) / (n - 1));
   return out;
 }
 
@@ -144,7 +145,8 @@ TEST(Darcy, BadInputNamesTheParameterValueAndLimit) {
   ASSERT_EQ(PetscOptionsSetValue(nullptr, "-darcy_pc_mg_levels", "9"), 0);
   const std::string levels = error_of([&] { validate(p); });
   ASSERT_EQ(PetscOptionsClearValue(nullptr, "-darcy_pc_mg_levels"), 0);
-  EXPECT_NE(levels.find("n = 129 cannot be coarsened to 9 multigrid levels"), std::string::npos) << levels;
+  EXPECT_NE(levels.find("n = 129 cannot be coarsened to 9 multigrid levels"), std::string::npos)
+      << levels;
   EXPECT_NO_THROW(validate(p));
 }
 

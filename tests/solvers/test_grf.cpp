@@ -37,7 +37,8 @@ TEST(StandardNormal, HasZeroMeanAndUnitVariance) {
 
 TEST(StandardNormal, DependsOnlyOnSeedSampleAndIndex) {
   const double a = standard_normal(42, 1000, 17);
-  for (int j = 0; j < 100; ++j) standard_normal(42, 5, static_cast<std::uint64_t>(j));  // other draws
+  for (int j = 0; j < 100; ++j)
+    standard_normal(42, 5, static_cast<std::uint64_t>(j));  // other draws
   EXPECT_EQ(a, standard_normal(42, 1000, 17));
   EXPECT_NE(a, standard_normal(42, 1001, 17));
   EXPECT_NE(a, standard_normal(43, 1000, 17));
@@ -59,7 +60,8 @@ TEST(Grf, PeriodicFieldHasThePrescribedPointVariance) {
   double expected = 0.0;
   for (int ky = -n / 2 + 1; ky <= n / 2; ++ky)
     for (int kx = -n / 2 + 1; kx <= n / 2; ++kx)
-      expected += grf_periodic_variance(p, static_cast<double>(kx) * kx + static_cast<double>(ky) * ky);
+      expected +=
+          grf_periodic_variance(p, static_cast<double>(kx) * kx + static_cast<double>(ky) * ky);
   double sum2 = 0.0;
   for (int s = 0; s < samples; ++s)
     for (double v : grf_periodic_2d(p, n, 5, static_cast<std::uint64_t>(s))) sum2 += v * v;
@@ -85,7 +87,8 @@ TEST(Grf, NeumannFieldEqualsItsCosineSeriesOnTheNodes) {
           if (k1 == 0 && k2 == 0) continue;
           const double lam = std::pow(pi * pi * (k1 * k1 + k2 * k2) + p.tau * p.tau, -p.alpha);
           sum += p.scale * std::sqrt(lam) *
-                 standard_normal(9, 4, static_cast<std::uint64_t>(k2 * n + k1)) * phi(k1, x) * phi(k2, y);
+                 standard_normal(9, 4, static_cast<std::uint64_t>(k2 * n + k1)) * phi(k1, x) *
+                 phi(k2, y);
         }
       EXPECT_NEAR(g[static_cast<std::size_t>(j) * n + i], sum, 1e-13);
     }

@@ -25,8 +25,8 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
 std::vector<std::complex<double>> spectrum(const std::vector<double>& w, int n) {
   std::vector<double> in(w);
   std::vector<std::complex<double>> out(static_cast<std::size_t>(n) * (n / 2 + 1));
-  fftw_plan plan = fftw_plan_dft_r2c_2d(n, n, in.data(), reinterpret_cast<fftw_complex*>(out.data()),
-                                        FFTW_ESTIMATE);
+  fftw_plan plan = fftw_plan_dft_r2c_2d(n, n, in.data(),
+                                        reinterpret_cast<fftw_complex*>(out.data()), FFTW_ESTIMATE);
   fftw_execute(plan);
   fftw_destroy_plan(plan);
   for (auto& c : out) c /= static_cast<double>(n) * n;
@@ -42,7 +42,9 @@ std::vector<double> physical(std::vector<std::complex<double>> c, int n) {
   return out;
 }
 
-int wavenumber(int m, int n) { return m <= n / 2 ? m : m - n; }
+int wavenumber(int m, int n) {
+  return m <= n / 2 ? m : m - n;
+}
 
 // Taylor–Green: u = A sin 2πx cos 2πy, v = −A cos 2πx sin 2πy, ω = 4πA sin 2πx sin 2πy.
 std::vector<double> taylor_green(int n, double amplitude) {
