@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
@@ -14,11 +13,8 @@ namespace eddyop::postprocess {
 namespace fs = std::filesystem;
 
 std::string temporary_name(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  const fs::path p(path);
-  const std::string name = "." + p.filename().string() + ".tmp" + std::to_string(::getpid()) + "_" +
-                           std::to_string(counter++);
-  return (p.parent_path() / name).string();
+  // The convention of docs/data-format.md: <path>.tmp.<pid>, in the same directory.
+  return path + ".tmp." + std::to_string(::getpid());
 }
 
 void commit_file(const std::string& temporary, const std::string& path) {

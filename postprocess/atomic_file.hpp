@@ -6,7 +6,8 @@
 
 namespace eddyop::postprocess {
 
-// A temporary name in the directory of `path` (same file system, so the rename is atomic).
+// `<path>.tmp.<pid>`: beside `path` (same file system, so the rename is atomic), as for HDF5
+// files (docs/data-format.md).
 std::string temporary_name(const std::string& path);
 
 // Renames `temporary` to `path`; on failure removes `temporary` and throws eddyop::Error.

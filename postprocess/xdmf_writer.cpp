@@ -48,33 +48,32 @@ void validate(const XdmfGrid& g) {
     EDDYOP_CHECK_HINT(!a.dataset.empty() && a.dataset[0] == '/', "xdmf",
                       "the dataset of '" << a.name << "' is '" << a.dataset << "'",
                       "give the absolute path inside the HDF5 file, e.g. /fields/velocity");
-    // Expected: [time] [components at component_axis] spatial...
-    std::vector<std::size_t> expect;
+    // Expected: fixed..., [time], spatial..., with the components at component_axis.
+    const std::size_t nfixed = a.fixed.size();
+    EDDYOP_CHECK(a.shape.size() >= nfixed, "xdmf",
+                 "'" << a.name << "' " << a.dataset << " has shape " << shape_text(a.shape)
+                     << ", fewer axes than the " << nfixed << " fixed ones");
+    std::vector<std::size_t> expect(a.shape.begin(), a.shape.begin() + static_cast<long>(nfixed));
+    for (std::size_t i = 0; i < nfixed; ++i)
+      EDDYOP_CHECK(a.fixed[i] < a.shape[i], "xdmf",
+                   "'" << a.name << "': index " << a.fixed[i] << " of axis " << i
+                       << " is outside its extent " << a.shape[i]);
     if (timed) expect.push_back(g.times.size());
-    const int rank_without_comp = static_cast<int>(sd.size() + (timed ? 1 : 0));
-    if (a.component_axis >= 0) {
-      EDDYOP_CHECK(
-          a.component_axis <= rank_without_comp && (!timed || a.component_axis >= 1), "xdmf",
-          "'" << a.name << "': component axis " << a.component_axis << " is not a valid axis of "
-              << shape_text(a.shape) << (timed ? " (axis 0 is time)" : ""));
-      EDDYOP_CHECK(a.shape.size() == static_cast<std::size_t>(rank_without_comp) + 1, "xdmf",
-                   "'" << a.name << "' " << a.dataset << " has shape " << shape_text(a.shape)
-                       << " but the grid needs " << rank_without_comp + 1 << " axes");
-    }
     for (std::size_t n : sd) expect.push_back(n);
-    if (a.component_axis >= 0)
-      expect.insert(expect.begin() + a.component_axis,
-                    a.shape.size() > static_cast<std::size_t>(a.component_axis)
-                        ? a.shape[static_cast<std::size_t>(a.component_axis)]
-                        : 0);
+    if (a.component_axis >= 0) {
+      const auto ca = static_cast<std::size_t>(a.component_axis);
+      EDDYOP_CHECK(
+          ca >= nfixed + (timed ? 1 : 0) && ca <= expect.size() && ca < a.shape.size(), "xdmf",
+          "'" << a.name << "': component axis " << a.component_axis << " is not a valid axis of "
+              << shape_text(a.shape) << " (it must follow the fixed and time axes)");
+      EDDYOP_CHECK(a.shape[ca] >= 1, "xdmf", "'" << a.name << "' has no components");
+      expect.insert(expect.begin() + static_cast<long>(ca), a.shape[ca]);
+    }
     EDDYOP_CHECK_HINT(a.shape == expect, "xdmf",
                       "'" << a.name << "' " << a.dataset << " has shape " << shape_text(a.shape)
                           << " but the grid" << (timed ? " and the times" : "") << " need "
                           << shape_text(expect),
                       "the dataset does not match the grid");
-    if (a.component_axis >= 0)
-      EDDYOP_CHECK(a.shape[static_cast<std::size_t>(a.component_axis)] >= 1, "xdmf",
-                   "'" << a.name << "' has no components");
   }
 }
 
@@ -119,16 +118,20 @@ struct Writer {
   void slab(const XdmfAttribute& a, long t, long c, const std::string& pad) {
     const auto sd = spatial_dims(g);
     const std::size_t rank = a.shape.size();
-    if (t < 0 && c < 0) {
+    if (t < 0 && c < 0 && a.fixed.empty()) {
       x << pad << "<DataItem Dimensions=\"" << dims_text(a.shape) << "\" NumberType=\""
         << a.number_type << "\" Precision=\"" << a.precision << "\" Format=\"HDF\">"
         << hdf(a.dataset) << "</DataItem>\n";
       return;
     }
     std::vector<std::size_t> start(rank, 0), stride(rank, 1), count = a.shape;
+    for (std::size_t i = 0; i < a.fixed.size(); ++i) {
+      start[i] = a.fixed[i];
+      count[i] = 1;
+    }
     if (t >= 0) {
-      start[0] = static_cast<std::size_t>(t);
-      count[0] = 1;
+      start[a.fixed.size()] = static_cast<std::size_t>(t);
+      count[a.fixed.size()] = 1;
     }
     if (c >= 0) {
       start[static_cast<std::size_t>(a.component_axis)] = static_cast<std::size_t>(c);

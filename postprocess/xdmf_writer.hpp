@@ -15,12 +15,14 @@
 namespace eddyop::postprocess {
 
 struct XdmfAttribute {
-  std::string name;                   // "velocity"
-  std::string dataset;                // "/fields/velocity", the path inside the HDF5 file
-  std::vector<std::size_t> shape;     // the dataset's full shape, e.g. (nt, 3, nx, ny, nz)
-  int component_axis = -1;            // the axis of the components (1 above); -1: a scalar field.
-                                      // 3 components make a Vector, other counts one Scalar each
-                                      // (name_0, name_1, ...)
+  std::string name;                // "velocity"
+  std::string dataset;             // "/fields/velocity", the path inside the HDF5 file
+  std::vector<std::size_t> shape;  // the dataset's full shape, e.g. (N, T, 3, nx, ny, nz)
+  // Leading axes held at one index each, e.g. {s} to show sample s of (N, T, ...) trajectories.
+  std::vector<std::size_t> fixed;
+  // The axis of the components in the full shape (2 above); -1: a scalar field. 3 components make
+  // a Vector, other counts one Scalar each (name_0, name_1, ...).
+  int component_axis = -1;
   std::string number_type = "Float";  // XDMF NumberType of the dataset
   int precision = 4;                  // bytes per value
 };
@@ -39,8 +41,10 @@ struct XdmfGrid {
   int coordinate_precision = 8;  // bytes per coordinate (Float)
   // 2DCoRectMesh: origin and spacing of axes 0 and 1, storage order.
   std::array<double, 2> origin{{0.0, 0.0}}, spacing{{1.0, 1.0}};
-  // Empty: a single grid, and attribute shapes hold no time axis. Otherwise the leading axis of
-  // every attribute is time with this many entries, written as a temporal collection.
+  // Empty: a single grid, and attribute shapes hold no time axis. Otherwise the first axis after
+  // the fixed ones of every attribute is time with this many entries, written as a temporal
+  // collection. The expected shape is: fixed axes, [time], spatial axes, with the component axis
+  // (if any) inserted at component_axis.
   std::vector<double> times;
   std::vector<XdmfAttribute> attributes;
 };

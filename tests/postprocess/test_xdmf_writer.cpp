@@ -40,8 +40,8 @@ pp::XdmfGrid channel(std::size_t nt) {
   g.n = {8, 9, 6};
   g.coordinates = {"/grid/x", "/grid/y", "/grid/z"};
   for (std::size_t t = 0; t < nt; ++t) g.times.push_back(0.5 * static_cast<double>(t));
-  g.attributes.push_back({"velocity", "/fields/velocity", {nt, 3, 8, 9, 6}, 1, "Float", 4});
-  g.attributes.push_back({"pressure", "/fields/pressure", {nt, 8, 9, 6}, -1, "Float", 4});
+  g.attributes.push_back({"velocity", "/fields/velocity", {nt, 3, 8, 9, 6}, {}, 1, "Float", 4});
+  g.attributes.push_back({"pressure", "/fields/pressure", {nt, 8, 9, 6}, {}, -1, "Float", 4});
   return g;
 }
 
@@ -110,6 +110,29 @@ TEST(XdmfWriter, ChannelTrajectoryIsATemporalCollectionOfRectMeshesWithHyperSlab
             (std::vector<long>{2, 0, 0, 0, 1, 1, 1, 1, 1, 8, 9, 6}));
 }
 
+TEST(XdmfWriter, OneSampleOfASampleTimeTrajectoryIsSelectedByAFixedLeadingAxis) {
+  // (N, T, C, X, Y, Z) as docs/data-format.md writes trajectories: sample 1 of 3, 2 times.
+  auto g = channel(2);
+  g.attributes = {{"velocity", "/fields/velocity", {3, 2, 3, 8, 9, 6}, {1}, 2, "Float", 4}};
+  const auto dir = eddyop::test::scratch_dir("xdmf_sample");
+  const auto path = (dir / "sample1.xmf").string();
+  pp::write_xdmf(path, g);
+  const auto root = parse(path);
+  vtkXMLDataElement* coll =
+      root->FindNestedElementWithName("Domain")->FindNestedElementWithName("Grid");
+  ASSERT_EQ(coll->GetNumberOfNestedElements(), 2);
+  vtkXMLDataElement* slab = coll->GetNestedElement(1)
+                                ->FindNestedElementWithName("Attribute")
+                                ->GetNestedElement(0)
+                                ->GetNestedElement(2);  // the x component, joined last
+  EXPECT_EQ(numbers(text(slab->GetNestedElement(0))),
+            (std::vector<long>{1, 1, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 8, 9, 6}));
+  EXPECT_STREQ(slab->GetNestedElement(1)->GetAttribute("Dimensions"), "3 2 3 8 9 6");
+  // A fixed index outside its axis is refused.
+  g.attributes[0].fixed = {3};
+  EXPECT_THROW(pp::write_xdmf(path, g), eddyop::Error);
+}
+
 TEST(XdmfWriter, StaticTwoDimensionalFieldUsesCoRectMeshAndPlainDatasets) {
   pp::XdmfGrid g;
   g.hdf5_file = "darcy.h5";
@@ -117,8 +140,8 @@ TEST(XdmfWriter, StaticTwoDimensionalFieldUsesCoRectMeshAndPlainDatasets) {
   g.n = {32, 16, 1};
   g.origin = {0.0, 0.0};
   g.spacing = {0.25, 0.5};
-  g.attributes.push_back({"permeability", "/inputs/a", {32, 16}, -1, "Float", 4});
-  g.attributes.push_back({"flux", "/outputs/q", {2, 32, 16}, 0, "Float", 8});
+  g.attributes.push_back({"permeability", "/inputs/a", {32, 16}, {}, -1, "Float", 4});
+  g.attributes.push_back({"flux", "/outputs/q", {2, 32, 16}, {}, 0, "Float", 8});
   const auto dir = eddyop::test::scratch_dir("xdmf2d");
   const auto path = (dir / "darcy.xmf").string();
   pp::write_xdmf(path, g);
