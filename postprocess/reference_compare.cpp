@@ -78,6 +78,64 @@ ProfileComparison compare_with_mkm(const ChannelStats& ours, const MkmProfiles& 
   return c;
 }
 
+SpectrumComparison compare_spectrum_with_mkm(const LineSpectrum& ours, std::size_t component,
+                                             const ChannelStats& stats, const MkmTable& reference,
+                                             const std::string& column) {
+  EDDYOP_CHECK(component < ours.ncomp, "mkm-compare",
+               "component " << component << " of a spectrum with " << ours.ncomp);
+  EDDYOP_CHECK(stats.u_tau > 0.0 && stats.h > 0.0 && stats.nu > 0.0, "mkm-compare",
+               "the channel statistics hold no u_tau, h or nu");
+  const std::size_t nk = ours.k.size();
+  EDDYOP_CHECK(nk >= 2 && ours.energy.size() == ours.ncomp * nk, "mkm-compare",
+               "our spectrum has " << nk << " wavenumbers and " << ours.energy.size()
+                                   << " values for " << ours.ncomp << " components");
+  SpectrumComparison c;
+  c.column = column;
+  c.y_plus = ours.wall_distance * stats.u_tau / stats.nu;
+  const auto yp = reference.parameters.find("y+");
+  EDDYOP_CHECK(yp != reference.parameters.end(), "mkm-compare",
+               "'" << reference.path << "' gives no y+ in its header");
+  c.y_plus_reference = yp->second;
+  EDDYOP_CHECK_HINT(
+      std::abs(c.y_plus - c.y_plus_reference) <= std::max(1.0, 0.1 * c.y_plus_reference),
+      "mkm-compare",
+      "our spectrum is at y+ = " << c.y_plus << " but the reference '" << reference.path
+                                 << "' at y+ = " << c.y_plus_reference,
+      "take our spectrum at the plane nearest to the reference's y+ (planes_at_wall_distance)");
+  const std::string kname = reference.columns.empty() ? "" : reference.columns.front();
+  const auto& kref = reference.column(kname);
+  const auto& eref = reference.column(column);
+  EDDYOP_CHECK(kref.size() >= 2, "mkm-compare", "'" << reference.path << "' has too few rows");
+  const double dk_ref = kref[1] - kref[0];
+
+  std::vector<double> kh(nk), density(nk);
+  for (std::size_t m = 0; m < nk; ++m) {
+    kh[m] = ours.k[m] * stats.h;
+    density[m] = ours.energy[component * nk + m] / (stats.tau_wall * ours.dk * stats.h);
+    c.variance += ours.energy[component * nk + m] / stats.tau_wall;
+  }
+  for (double e : eref) c.variance_reference += e;
+  double sum2 = 0.0;
+  for (std::size_t i = 0; i < kref.size(); ++i) {
+    if (kref[i] <= 0.0 || kref[i] < kh[1] || kref[i] > kh.back() * (1.0 + 1e-12)) continue;
+    const double mine = interpolate_linear(kh, density, kref[i]);
+    const double ref = eref[i] / dk_ref;
+    c.k.push_back(kref[i]);
+    c.ours.push_back(mine);
+    c.reference.push_back(ref);
+    if (mine > 0.0 && ref > 0.0) {
+      const double d = std::abs(std::log10(mine / ref));
+      c.max_abs_log10 = std::max(c.max_abs_log10, d);
+      sum2 += d * d;
+    }
+  }
+  EDDYOP_CHECK(!c.k.empty(), "mkm-compare",
+               "our wavenumbers (k h " << kh[1] << " .. " << kh.back() << ") and those of '"
+                                       << reference.path << "' do not overlap");
+  c.rms_log10 = std::sqrt(sum2 / static_cast<double>(c.k.size()));
+  return c;
+}
+
 std::string comparison_table(const ProfileComparison& comparison) {
   std::ostringstream out;
   out << "Re_tau " << std::setprecision(5) << comparison.re_tau << " vs reference "

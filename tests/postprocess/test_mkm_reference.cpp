@@ -153,3 +153,37 @@ TEST(MkmCompare, ReferenceAtAnotherReynoldsNumberIsRefused) {
     EXPECT_NE(e.message().find("178.12"), std::string::npos) << e.what();
   }
 }
+
+TEST(MkmCompare, SpectrumEqualToTheReferenceDiffersByNothingAndAnotherWallDistanceIsRefused) {
+  REQUIRE_REFERENCE(ref);
+  const auto x30 = pp::read_mkm_chan180_spectrum(ref, 'x', 30);
+  pp::ChannelStats stats;
+  stats.u_tau = 2.0;
+  stats.tau_wall = 4.0;
+  stats.h = 1.0;
+  stats.nu = stats.u_tau / 178.12;
+  pp::LineSpectrum ours;
+  ours.ncomp = 2;  // (v, u): compare component 1
+  ours.dk = 0.5;
+  ours.wall_distance = x30.parameters.at("y") * stats.h;
+  ours.k = x30.column("k_x");
+  ours.energy = x30.column("E_vv");
+  for (double e : x30.column("E_uu")) ours.energy.push_back(e * stats.tau_wall);
+  for (std::size_t m = 0; m < ours.k.size(); ++m) ours.energy[m] *= stats.tau_wall;
+  const auto c = pp::compare_spectrum_with_mkm(ours, 1, stats, x30, "E_uu");
+  EXPECT_NEAR(c.y_plus, 30.02, 0.01);
+  EXPECT_EQ(c.k.size(), ours.k.size() - 1);  // k = 0 is left out
+  EXPECT_NEAR(c.max_abs_log10, 0.0, 1e-12);
+  EXPECT_NEAR(c.variance, c.variance_reference, 1e-9);
+  EXPECT_NEAR(c.reference[0], x30.column("E_uu")[1] / 0.5, 1e-12);  // density E / dk
+
+  const auto x59 = pp::read_mkm_chan180_spectrum(ref, 'x', 59);
+  try {
+    pp::compare_spectrum_with_mkm(ours, 1, stats, x59, "E_uu");
+    FAIL() << "no error";
+  } catch (const eddyop::Error& e) {
+    EXPECT_NE(e.message().find("y+ = 30.0"), std::string::npos) << e.what();
+    EXPECT_NE(e.message().find("59"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(pp::compare_spectrum_with_mkm(ours, 1, stats, x30, "E_xx"), eddyop::Error);
+}
