@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "core/error.hpp"
 
@@ -79,20 +80,25 @@ double interpolate_linear(const std::vector<double>& xs, const std::vector<doubl
 
 ChannelStats channel_statistics(const RectGrid& grid, ArrayRef velocity, std::size_t nt,
                                 const ChannelStatsOptions& options) {
-  // Validate everything first.
-  validate_grid(grid, "channel-stats");
-  EDDYOP_CHECK_HINT(grid.periodic[0] && grid.periodic[2] && !grid.periodic[1], "channel-stats",
+  ChannelStatsAccumulator acc(grid, options);
+  acc.add(velocity, nt);
+  return acc.result();
+}
+
+ChannelStatsAccumulator::ChannelStatsAccumulator(RectGrid grid, ChannelStatsOptions options)
+    : grid_(std::move(grid)), options_(options) {
+  validate_grid(grid_, "channel-stats");
+  EDDYOP_CHECK_HINT(grid_.periodic[0] && grid_.periodic[2] && !grid_.periodic[1], "channel-stats",
                     "a channel grid is periodic in x and z and wall-bounded in y",
                     "build it with channel_grid()");
-  EDDYOP_CHECK(nt >= 1, "channel-stats", "at least one sample is needed (nt = " << nt << ")");
-  EDDYOP_CHECK(options.nu > 0.0, "channel-stats",
-               "the viscosity nu = " << options.nu << " must be positive");
-  const std::size_t nx = grid.n(0), ny = grid.n(1), nz = grid.n(2);
+  EDDYOP_CHECK(options_.nu > 0.0, "channel-stats",
+               "the viscosity nu = " << options_.nu << " must be positive");
+  const std::size_t ny = grid_.n(1);
   EDDYOP_CHECK(ny >= 3, "channel-stats", "the channel needs at least 3 y nodes, not " << ny);
-  check_size(velocity, nt * 3 * grid.points(), "channel-stats", "the velocity (nt, 3, nx, ny, nz)");
-  const auto& y = grid.coords[1];
-  const double yb = std::isnan(options.y_bottom) ? y.front() : options.y_bottom;
-  const double yt = std::isnan(options.y_top) ? y.back() : options.y_top;
+  const auto& y = grid_.coords[1];
+  if (std::isnan(options_.y_bottom)) options_.y_bottom = y.front();
+  if (std::isnan(options_.y_top)) options_.y_top = y.back();
+  const double yb = options_.y_bottom, yt = options_.y_top;
   EDDYOP_CHECK(yb <= y.front() && yt >= y.back() && yt > yb, "channel-stats",
                "the walls y_bottom = " << yb << " and y_top = " << yt
                                        << " must enclose the y nodes " << y.front() << " .. "
@@ -106,40 +112,69 @@ ChannelStats channel_statistics(const RectGrid& grid, ArrayRef velocity, std::si
                           << ny - 1 - j << " is " << yt - y[ny - 1 - j] << " from the top wall",
                       "both halves are averaged, which needs mirrored nodes");
   }
+  sum_.assign(3 * ny, 0.0);
+  sum2_.assign(4 * ny, 0.0);
+}
 
-  // Plane and time means, then second moments about them.
-  const std::size_t plane = nx * nz;
-  const double count = static_cast<double>(plane * nt);
+void ChannelStatsAccumulator::add(ArrayRef velocity, std::size_t nt) {
+  EDDYOP_CHECK(nt >= 1, "channel-stats", "at least one sample is needed (nt = " << nt << ")");
+  const std::size_t nx = grid_.n(0), ny = grid_.n(1), nz = grid_.n(2);
+  check_size(velocity, nt * 3 * grid_.points(), "channel-stats",
+             "the velocity (nt, 3, nx, ny, nz)");
   auto at = [&](std::size_t t, std::size_t c, std::size_t i, std::size_t j, std::size_t k) {
     return velocity[(((t * 3 + c) * nx + i) * ny + j) * nz + k];
   };
-  std::vector<double> mean[3];
-  for (auto& m : mean) m.assign(ny, 0.0);
-  std::vector<double> uu(ny, 0.0), vv(ny, 0.0), ww(ny, 0.0), uv(ny, 0.0);
-  for (std::size_t j = 0; j < ny; ++j) {
-    for (std::size_t c = 0; c < 3; ++c) {
-      double s = 0.0;
-      for (std::size_t t = 0; t < nt; ++t)
-        for (std::size_t i = 0; i < nx; ++i)
-          for (std::size_t k = 0; k < nz; ++k) s += at(t, c, i, j, k);
-      mean[c][j] = s / count;
-    }
+  if (shift_.empty()) {
+    // Moments about the first slab's means keep the sums free of cancellation.
+    shift_.assign(3 * ny, 0.0);
+    for (std::size_t c = 0; c < 3; ++c)
+      for (std::size_t j = 0; j < ny; ++j) {
+        double s = 0.0;
+        for (std::size_t t = 0; t < nt; ++t)
+          for (std::size_t i = 0; i < nx; ++i)
+            for (std::size_t k = 0; k < nz; ++k) s += at(t, c, i, j, k);
+        shift_[c * ny + j] = s / static_cast<double>(nt * nx * nz);
+      }
+  }
+  for (std::size_t j = 0; j < ny; ++j)
     for (std::size_t t = 0; t < nt; ++t)
       for (std::size_t i = 0; i < nx; ++i)
         for (std::size_t k = 0; k < nz; ++k) {
-          const double u = at(t, 0, i, j, k) - mean[0][j];
-          const double v = at(t, 1, i, j, k) - mean[1][j];
-          const double w = at(t, 2, i, j, k) - mean[2][j];
-          uu[j] += u * u;
-          vv[j] += v * v;
-          ww[j] += w * w;
-          uv[j] += u * v;
+          const double u = at(t, 0, i, j, k) - shift_[j];
+          const double v = at(t, 1, i, j, k) - shift_[ny + j];
+          const double w = at(t, 2, i, j, k) - shift_[2 * ny + j];
+          sum_[j] += u;
+          sum_[ny + j] += v;
+          sum_[2 * ny + j] += w;
+          sum2_[j] += u * u;
+          sum2_[ny + j] += v * v;
+          sum2_[2 * ny + j] += w * w;
+          sum2_[3 * ny + j] += u * v;
         }
-    uu[j] /= count;
-    vv[j] /= count;
-    ww[j] /= count;
-    uv[j] /= count;
+  samples_ += nt;
+}
+
+ChannelStats ChannelStatsAccumulator::result() const {
+  EDDYOP_CHECK(samples_ >= 1, "channel-stats", "no samples were added");
+  const std::size_t ny = grid_.n(1);
+  const auto& y = grid_.coords[1];
+  const double yb = options_.y_bottom, yt = options_.y_top, span = yt - yb;
+  const double count = static_cast<double>(samples_ * grid_.n(0) * grid_.n(2));
+  std::vector<double> mean[3];
+  std::vector<double> uu(ny), vv(ny), ww(ny), uv(ny);
+  for (std::size_t c = 0; c < 3; ++c) {
+    mean[c].resize(ny);
+    for (std::size_t j = 0; j < ny; ++j) mean[c][j] = shift_[c * ny + j] + sum_[c * ny + j] / count;
   }
+  for (std::size_t j = 0; j < ny; ++j) {
+    const double du = sum_[j] / count, dv = sum_[ny + j] / count, dw = sum_[2 * ny + j] / count;
+    uu[j] = sum2_[j] / count - du * du;
+    vv[j] = sum2_[ny + j] / count - dv * dv;
+    ww[j] = sum2_[2 * ny + j] / count - dw * dw;
+    uv[j] = sum2_[3 * ny + j] / count - du * dv;
+  }
+  const ChannelStatsOptions& options = options_;
+  const std::size_t nt = samples_;
 
   // Profiles with the walls as nodes (no slip: every statistic is 0 there).
   std::vector<double> ya = y;

@@ -50,6 +50,27 @@ struct ChannelStats {
 ChannelStats channel_statistics(const RectGrid& grid, ArrayRef velocity, std::size_t nt,
                                 const ChannelStatsOptions& options);
 
+// The same, fed a slab of samples at a time (a long trajectory read piece by piece): the
+// moments are accumulated about the first slab's plane means, so that the result equals
+// channel_statistics of all samples at once to round-off.
+class ChannelStatsAccumulator {
+ public:
+  // Validates the grid and the options.
+  ChannelStatsAccumulator(RectGrid grid, ChannelStatsOptions options);
+  // `velocity` (nt, 3, nx, ny, nz).
+  void add(ArrayRef velocity, std::size_t nt);
+  std::size_t samples() const { return samples_; }
+  ChannelStats result() const;
+
+ private:
+  RectGrid grid_;
+  ChannelStatsOptions options_;
+  std::size_t samples_ = 0;
+  std::vector<double> shift_;  // (3, ny) the first slab's plane means
+  std::vector<double> sum_;    // (3, ny) Σ (u_c - shift)
+  std::vector<double> sum2_;   // (4, ny) Σ products of shifted u u, v v, w w, u v
+};
+
 // Second-order derivative of f (n) on the nodes y (n): central three-point differences inside,
 // one-sided three-point at both ends; exact for quadratics on any grid.
 std::vector<double> derivative_nonuniform(const std::vector<double>& y,

@@ -15,7 +15,7 @@ double ratio_sqrt(double num, double den) {
 }
 
 // Sums over a set of values that give both relative L2 and Pearson's correlation.
-struct Sums {
+struct Moments {
   double n = 0, diff2 = 0, t2 = 0, st = 0, sp = 0, stt = 0, spp = 0, stp = 0;
   void add(double t, double p) {
     n += 1;
@@ -27,7 +27,8 @@ struct Sums {
     spp += p * p;
     stp += t * p;
   }
-  void add(const Sums& o) {
+  template <class S>
+  void add_sums(const S& o) {
     n += o.n;
     diff2 += o.diff2;
     t2 += o.t2;
@@ -37,6 +38,11 @@ struct Sums {
     spp += o.spp;
     stp += o.stp;
   }
+  template <class S>
+  void store(S& o) const {
+    o.n = n, o.diff2 = diff2, o.t2 = t2, o.st = st, o.sp = sp, o.stt = stt, o.spp = spp,
+    o.stp = stp;
+  }
   double correlation() const {
     const double ct = stt - st * st / n, cp = spp - sp * sp / n, ctp = stp - st * sp / n;
     return ct > 0.0 && cp > 0.0 ? ctp / std::sqrt(ct * cp) : kNaN;
@@ -45,6 +51,39 @@ struct Sums {
 
 }  // namespace
 
+RolloutErrorAccumulator::RolloutErrorAccumulator(std::size_t nc, std::size_t npoints)
+    : nc_(nc), np_(npoints), horizon_(nc) {
+  EDDYOP_CHECK(nc >= 1 && npoints >= 1, "metrics",
+               "a rollout needs channels and points (C = " << nc << ", P = " << npoints << ")");
+  r_.channels = nc;
+}
+
+void RolloutErrorAccumulator::add_step(ArrayRef truth, ArrayRef prediction) {
+  check_size(truth, nc_ * np_, "metrics", "the truth of one step (C, P)");
+  check_size(prediction, nc_ * np_, "metrics", "the prediction of one step (C, P)");
+  Moments all;
+  for (std::size_t c = 0; c < nc_; ++c) {
+    Moments m;
+    for (std::size_t p = 0; p < np_; ++p) m.add(truth[c * np_ + p], prediction[c * np_ + p]);
+    r_.rel_l2_channel.push_back(ratio_sqrt(m.diff2, m.t2));
+    r_.correlation_channel.push_back(m.correlation());
+    Moments h;
+    h.add_sums(horizon_[c]);
+    h.add_sums(m);
+    h.store(horizon_[c]);
+    r_.rel_l2_horizon_channel.push_back(ratio_sqrt(h.diff2, h.t2));
+    all.add_sums(m);
+  }
+  r_.rel_l2.push_back(ratio_sqrt(all.diff2, all.t2));
+  r_.correlation.push_back(all.correlation());
+  Moments h;
+  h.add_sums(horizon_all_);
+  h.add_sums(all);
+  h.store(horizon_all_);
+  r_.rel_l2_horizon.push_back(ratio_sqrt(h.diff2, h.t2));
+  r_.steps += 1;
+}
+
 RolloutErrors rollout_errors(ArrayRef truth, ArrayRef prediction, std::size_t nt, std::size_t nc,
                              std::size_t npoints) {
   EDDYOP_CHECK(nt >= 1 && nc >= 1 && npoints >= 1, "metrics",
@@ -52,30 +91,11 @@ RolloutErrors rollout_errors(ArrayRef truth, ArrayRef prediction, std::size_t nt
                                                                    << ", P = " << npoints << ")");
   check_size(truth, nt * nc * npoints, "metrics", "the truth (nt, C, P)");
   check_size(prediction, nt * nc * npoints, "metrics", "the prediction (nt, C, P)");
-
-  RolloutErrors r;
-  r.steps = nt;
-  r.channels = nc;
-  std::vector<Sums> horizon(nc);
-  Sums horizon_all;
-  for (std::size_t t = 0; t < nt; ++t) {
-    Sums all;
-    for (std::size_t c = 0; c < nc; ++c) {
-      Sums s;
-      const std::size_t base = (t * nc + c) * npoints;
-      for (std::size_t p = 0; p < npoints; ++p) s.add(truth[base + p], prediction[base + p]);
-      r.rel_l2_channel.push_back(ratio_sqrt(s.diff2, s.t2));
-      r.correlation_channel.push_back(s.correlation());
-      horizon[c].add(s);
-      r.rel_l2_horizon_channel.push_back(ratio_sqrt(horizon[c].diff2, horizon[c].t2));
-      all.add(s);
-    }
-    r.rel_l2.push_back(ratio_sqrt(all.diff2, all.t2));
-    r.correlation.push_back(all.correlation());
-    horizon_all.add(all);
-    r.rel_l2_horizon.push_back(ratio_sqrt(horizon_all.diff2, horizon_all.t2));
-  }
-  return r;
+  RolloutErrorAccumulator acc(nc, npoints);
+  const std::size_t step = nc * npoints;
+  for (std::size_t t = 0; t < nt; ++t)
+    acc.add_step(ArrayRef(truth.data + t * step, step), ArrayRef(prediction.data + t * step, step));
+  return acc.result();
 }
 
 ThresholdCrossing first_crossing(const std::vector<double>& times, const std::vector<double>& error,

@@ -29,6 +29,24 @@ struct RolloutErrors {
 RolloutErrors rollout_errors(ArrayRef truth, ArrayRef prediction, std::size_t nt, std::size_t nc,
                              std::size_t npoints);
 
+// The same, one step at a time (a trajectory read step by step).
+class RolloutErrorAccumulator {
+ public:
+  RolloutErrorAccumulator(std::size_t nc, std::size_t npoints);
+  // truth and prediction (C, P) of the next step.
+  void add_step(ArrayRef truth, ArrayRef prediction);
+  const RolloutErrors& result() const { return r_; }
+
+ private:
+  struct Sums {
+    double n = 0, diff2 = 0, t2 = 0, st = 0, sp = 0, stt = 0, spp = 0, stp = 0;
+  };
+  std::size_t nc_, np_;
+  std::vector<Sums> horizon_;  // (C)
+  Sums horizon_all_;
+  RolloutErrors r_;
+};
+
 // The first time `error` (nt) rises above `threshold`, at the sample times `times` (nt):
 // interpolated linearly between the last sample at or below it and the first above it, or the
 // first time when the error starts above it.

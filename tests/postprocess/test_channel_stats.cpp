@@ -165,3 +165,25 @@ TEST(ChannelStats, NonUniformDerivativeAndIntegralAreExactForQuadratics) {
   const double b = 1.3;
   EXPECT_NEAR(pp::integrate_nonuniform(y, f), 2 * b + 1.5 * b * b - 4.0 / 3.0 * b * b * b, 1e-12);
 }
+
+TEST(ChannelStats, SlabBySlabAccumulationEqualsAllSamplesAtOnce) {
+  const auto y = eddyop::test::stretched_y(11);
+  const std::size_t nt = 4, nx = 4, nz = 3;
+  const auto grid = pp::channel_grid(nx, nz, 1.0, 1.0, y);
+  auto f = laminar(y, nt, nx, nz);
+  const auto noise = eddyop::test::random_values(f.v.size(), 21);
+  for (std::size_t i = 0; i < f.v.size(); ++i) f.v[i] += 0.1 * noise[i];
+  const auto whole = pp::channel_statistics(grid, f.v, nt, {kNu});
+  pp::ChannelStatsAccumulator acc(grid, {kNu});
+  const std::size_t slab = 3 * grid.points();
+  acc.add(pp::ArrayRef(f.v.data(), slab), 1);
+  acc.add(pp::ArrayRef(f.v.data() + slab, 3 * slab), 3);
+  const auto parts = acc.result();
+  EXPECT_EQ(parts.samples, nt);
+  EXPECT_NEAR(parts.re_tau, whole.re_tau, 1e-10);
+  for (std::size_t j = 0; j < whole.y.size(); ++j) {
+    EXPECT_NEAR(parts.u_rms[j], whole.u_rms[j], 1e-12);
+    EXPECT_NEAR(parts.uv[j], whole.uv[j], 1e-12);
+    EXPECT_NEAR(parts.u_mean[j], whole.u_mean[j], 1e-10);
+  }
+}

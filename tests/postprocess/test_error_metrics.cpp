@@ -74,3 +74,19 @@ TEST(ErrorMetrics, MismatchedShapesAreErrorsNamingTheArray) {
   }
   EXPECT_THROW(pp::first_crossing({0.0, 1.0}, {0.1}, 0.5), eddyop::Error);
 }
+
+TEST(ErrorMetrics, StepByStepAccumulationEqualsTheWholeRollout) {
+  std::vector<double> truth(4 * 3 * 5), pred(truth.size());
+  for (std::size_t i = 0; i < truth.size(); ++i) {
+    truth[i] = std::sin(0.7 * static_cast<double>(i));
+    pred[i] = truth[i] + 0.1 * std::cos(1.3 * static_cast<double>(i));
+  }
+  const auto whole = pp::rollout_errors(truth, pred, 4, 3, 5);
+  pp::RolloutErrorAccumulator acc(3, 5);
+  for (std::size_t t = 0; t < 4; ++t)
+    acc.add_step(pp::ArrayRef(truth.data() + 15 * t, 15), pp::ArrayRef(pred.data() + 15 * t, 15));
+  EXPECT_EQ(acc.result().steps, 4u);
+  EXPECT_EQ(acc.result().rel_l2_horizon, whole.rel_l2_horizon);
+  EXPECT_EQ(acc.result().correlation_channel, whole.correlation_channel);
+  EXPECT_THROW(acc.add_step(truth, pred), eddyop::Error);  // the whole rollout is not one step
+}
