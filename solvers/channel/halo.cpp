@@ -1,0 +1,87 @@
+// Ghost layers: periodic x by copies, walls by their boundary conditions, z by exchanging
+// kGhost planes with the neighbouring slabs (a plane is contiguous, so one message each way).
+#include <algorithm>
+
+#include "solvers/channel/field.hpp"
+
+namespace eddyop::solvers::channel {
+
+namespace {
+
+void wall_ghosts(Field& f, Wall wall) {
+  const int n = f.ncy;
+  for (int k = -kGhost; k < f.nzl + kGhost; ++k) {
+    double* lo = f.row(-1, k);
+    double* top = f.row(n, k);
+    const double* first = f.row(0, k);
+    const double* last = f.row(n - 1, k);
+    for (int i = -kGhost; i < f.nx + kGhost; ++i) {
+      switch (wall) {
+        case Wall::odd:
+          lo[i] = -first[i];
+          top[i] = -last[i];
+          break;
+        case Wall::even:
+          lo[i] = first[i];
+          top[i] = last[i];
+          break;
+        case Wall::normal:
+          lo[i] = 0.0;
+          f.row(n - 1, k)[i] = 0.0;
+          top[i] = f.row(n - 2, k)[i];
+          break;
+        case Wall::none:
+          break;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void update_halo(Field& f, const Grid& g, Wall wall) {
+  const int nx = f.nx;
+  for (int k = 0; k < f.nzl; ++k)
+    for (int j = -1; j <= f.ncy; ++j) {
+      double* r = f.row(j, k);
+      r[-2] = r[nx - 2];
+      r[-1] = r[nx - 1];
+      r[nx] = r[0];
+      r[nx + 1] = r[1];
+    }
+  const long plane = f.sz;
+  double* base = f.data.data();
+  auto at_plane = [&](int k) { return base + (k + kGhost) * plane; };
+  const long count = kGhost * plane;
+  if (g.size == 1) {
+    std::copy(at_plane(f.nzl - kGhost), at_plane(f.nzl), at_plane(-kGhost));
+    std::copy(at_plane(0), at_plane(kGhost), at_plane(f.nzl));
+  } else {
+    const int up = (g.rank + 1) % g.size;
+    const int down = (g.rank + g.size - 1) % g.size;
+    // Top planes go up into the neighbour's lower ghosts, and the other way round.
+    MPI_Sendrecv(at_plane(f.nzl - kGhost), static_cast<int>(count), MPI_DOUBLE, up, 11,
+                 at_plane(-kGhost), static_cast<int>(count), MPI_DOUBLE, down, 11, g.comm,
+                 MPI_STATUS_IGNORE);
+    MPI_Sendrecv(at_plane(0), static_cast<int>(count), MPI_DOUBLE, down, 12, at_plane(f.nzl),
+                 static_cast<int>(count), MPI_DOUBLE, up, 12, g.comm, MPI_STATUS_IGNORE);
+  }
+  wall_ghosts(f, wall);
+}
+
+void copy_interior(std::vector<double>& out, const Field& f) {
+  out.resize(static_cast<std::size_t>(f.nzl) * f.ncy * f.nx);
+  for (int k = 0; k < f.nzl; ++k)
+    for (int j = 0; j < f.ncy; ++j)
+      std::copy(f.row(j, k), f.row(j, k) + f.nx,
+                out.begin() + (static_cast<long>(k) * f.ncy + j) * f.nx);
+}
+
+void set_interior(Field& f, const std::vector<double>& in) {
+  for (int k = 0; k < f.nzl; ++k)
+    for (int j = 0; j < f.ncy; ++j)
+      std::copy(in.begin() + (static_cast<long>(k) * f.ncy + j) * f.nx,
+                in.begin() + (static_cast<long>(k) * f.ncy + j + 1) * f.nx, f.row(j, k));
+}
+
+}  // namespace eddyop::solvers::channel

@@ -1,0 +1,37 @@
+// The pressure Poisson equation of the projection, solved exactly for the discrete Laplacian
+// (CaNS's route): real FFT in x, complex FFT in z, and one tridiagonal solve in y per wavenumber
+// pair, with the modified wavenumbers λ = -(2 - 2 cos(2π l / n)) / Δ² of the 3-point Laplacian.
+// Neumann in y (the wall-normal velocity is fixed, so the correction has no normal gradient); the
+// mean mode, defined up to a constant, is pinned to zero on the top cell.
+//
+// Layouts: the right-hand side arrives as this rank's z slab (nzl, ncy, nx); after the x FFT the
+// ranks exchange blocks (MPI all-to-all) so that each holds every z for a slab of x wavenumbers
+// (nz, ncy, nxh_l), where the z FFTs and y solves are local, and the way back is the mirror.
+// Plans are made once; solve() allocates nothing.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "solvers/channel/grid.hpp"
+
+namespace eddyop::solvers::channel {
+
+class Poisson {
+ public:
+  // `planner`: "estimate", "measure" or "patient" (FFTW's effort).
+  Poisson(const Grid& g, const std::string& planner);
+  ~Poisson();
+  Poisson(const Poisson&) = delete;
+  Poisson& operator=(const Poisson&) = delete;
+
+  // Overwrites `rhs` (nzl, ncy, nx) with φ solving L φ = rhs; rhs must sum to zero over the
+  // domain (weighted by the cell volumes), which a divergence does.
+  void solve(double* rhs /* (nzl, ncy, nx) */);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace eddyop::solvers::channel
