@@ -6,16 +6,11 @@
 #include <sstream>
 
 #include "core/error.hpp"
+#include "core/strings.hpp"
 
 namespace eddyop::config {
 
 namespace {
-
-std::string join(const std::vector<std::string>& items, const char* sep = ", ") {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) s += (i ? sep : "") + items[i];
-  return s;
-}
 
 std::string dotted_join(const std::string& path, const std::string& name) {
   return path.empty() ? name : path + "." + name;

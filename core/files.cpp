@@ -31,12 +31,18 @@ void write_file_atomic(const std::filesystem::path& target, const std::string& t
     std::remove(tmp.c_str());
     EDDYOP_FAIL("files", "cannot write '" << tmp.string() << "': " << std::strerror(err));
   }
+  commit_file(tmp, target);
+}
+
+void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& target) {
   std::error_code ec;
-  std::filesystem::rename(tmp, target, ec);
+  std::filesystem::rename(temporary, target, ec);
   if (ec) {
-    std::remove(tmp.c_str());
-    EDDYOP_FAIL("files", "cannot rename '" << tmp.string() << "' to '" << target.string()
-                                           << "': " << ec.message());
+    std::remove(temporary.c_str());
+    EDDYOP_FAIL_HINT("files",
+                     "cannot move the finished file '" << temporary.string() << "' into place as '"
+                                                       << target.string() << "': " << ec.message(),
+                     "is the directory writable?");
   }
 }
 

@@ -11,6 +11,10 @@ namespace eddyop {
 // system): "<target>.tmp.<pid>".
 std::filesystem::path temporary_path_for(const std::filesystem::path& target);
 
+// Moves a finished `temporary` into place as `target`; on failure removes `temporary` and throws.
+// For files written by a library (VTK, HDF5) to temporary_path_for(target).
+void commit_file(const std::filesystem::path& temporary, const std::filesystem::path& target);
+
 // Writes `text` to `target` through a temporary file and a rename.
 void write_file_atomic(const std::filesystem::path& target, const std::string& text);
 

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "core/error.hpp"
-#include "postprocess/atomic_file.hpp"
+#include "core/files.hpp"
 #include "postprocess/vtk_writers_detail.hpp"
 
 namespace eddyop::postprocess {
@@ -272,7 +272,7 @@ void write_parallel(MPI_Comm comm, const std::string& path, const RectGrid& glob
         x << "    <Piece Extent=\"" << extent_text(piece_box[r].extent()) << "\" Source=\""
           << piece_file_name(path, static_cast<int>(r)) << "\"/>\n";
       x << "  </" << type << ">\n</VTKFile>\n";
-      write_text_file(path, x.str());
+      write_file_atomic(path, x.str());
     } catch (const Error& e) {
       failure = e;
     }

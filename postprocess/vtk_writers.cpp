@@ -23,7 +23,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "postprocess/atomic_file.hpp"
+#include "core/files.hpp"
 #include "postprocess/derived_fields.hpp"
 #include "postprocess/vtk_writers_detail.hpp"
 
@@ -178,7 +178,7 @@ vtkSmartPointer<vtkImageData> image(const RectGrid& grid, const std::array<std::
 
 void write_with(vtkXMLWriter* writer, vtkDataObject* data, const std::string& path,
                 const char* component) {
-  const std::string tmp = temporary_name(path);
+  const std::string tmp = temporary_path_for(path).string();
   writer->SetInputData(data);
   writer->SetFileName(tmp.c_str());
   writer->SetDataModeToAppended();
@@ -313,7 +313,7 @@ void write_pvd(const std::string& path, const std::vector<PvdEntry>& entries) {
       << xml_escape(e.file) << "\"/>\n";
   }
   x << "  </Collection>\n</VTKFile>\n";
-  write_text_file(path, x.str());
+  write_file_atomic(path, x.str());
 }
 
 std::string write_grid_series(const std::string& directory, const std::string& stem,

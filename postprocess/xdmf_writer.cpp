@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "core/error.hpp"
-#include "postprocess/atomic_file.hpp"
+#include "core/files.hpp"
 
 namespace eddyop::postprocess {
 
@@ -207,7 +207,7 @@ void write_xdmf(const std::string& path, const XdmfGrid& grid) {
     w.x << "    </Grid>\n";
   }
   w.x << "  </Domain>\n</Xdmf>\n";
-  write_text_file(path, w.x.str());
+  write_file_atomic(path, w.x.str());
 }
 
 }  // namespace eddyop::postprocess

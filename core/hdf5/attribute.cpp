@@ -5,16 +5,11 @@
 #include "core/error.hpp"
 #include "core/hdf5/error_stack.hpp"
 #include "core/hdf5/handle.hpp"
+#include "core/strings.hpp"
 
 namespace eddyop::h5 {
 
 namespace {
-
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
 
 DatatypeHandle utf8_string_type(const std::string& path) {
   DatatypeHandle type(check_id(H5Tcopy(H5T_C_S1), path, "cannot make a string type"));

@@ -8,16 +8,12 @@
 #include "core/hdf5/collective.hpp"
 #include "core/hdf5/error_stack.hpp"
 #include "core/hdf5/file_access.hpp"
+#include "core/hdf5/slab.hpp"
+#include "core/strings.hpp"
 
 namespace eddyop::h5 {
 
 namespace {
-
-std::string join(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
 
 // True when every component of the absolute `object` path exists; H5Lexists alone fails,
 // rather than answering no, when a group on the way is missing.
@@ -216,23 +212,9 @@ void Reader::read_slab_into(std::vector<T>& out, const std::string& name, std::i
   DatasetHandle dataset = open_dataset(dataset_path);
   DataspaceHandle file_space(
       check_id(H5Dget_space(dataset.get()), path_, "cannot read the shape of " + dataset_path));
-  // (count, rest...) from (offset, 0, ...); a rank with no samples joins with an empty
-  // selection, keeping one sample in its memory space so that the dataspace is valid.
-  std::vector<hsize_t> start(slab.size(), 0), block(slab.begin(), slab.end());
-  start[0] = static_cast<hsize_t>(offset);
-  std::vector<hsize_t> memory_dims(block);
-  memory_dims[0] = std::max<hsize_t>(block[0], 1);
-  DataspaceHandle memory_space(
-      check_id(H5Screate_simple(static_cast<int>(memory_dims.size()), memory_dims.data(), nullptr),
-               path_, "cannot make a memory dataspace"));
-  if (count == 0) {
-    check_status(H5Sselect_none(file_space.get()), path_, "cannot select in " + dataset_path);
-    check_status(H5Sselect_none(memory_space.get()), path_, "cannot select in " + dataset_path);
-  } else {
-    check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                                     block.data(), nullptr),
-                 path_, "cannot select samples in " + dataset_path);
-  }
+  const std::vector<hsize_t> dims(info.shape.begin(), info.shape.end());
+  DataspaceHandle memory_space =
+      select_samples(file_space.get(), dims, offset, count, path_, dataset_path);
   T nothing{};
   check_status(H5Dread(dataset.get(), memory_type, memory_space.get(), file_space.get(),
                        transfer_.get(), out.empty() ? &nothing : out.data()),

@@ -15,6 +15,7 @@
 #include "core/hdf5/collective.hpp"
 #include "core/hdf5/error_stack.hpp"
 #include "core/hdf5/file_access.hpp"
+#include "core/hdf5/slab.hpp"
 #include "core/mpi.hpp"
 
 namespace eddyop::h5 {
@@ -206,25 +207,8 @@ void Writer::write_slab_as(hid_t memory_type, const std::string& name, const voi
   }
   agree_or_throw(comm_, path_, error);
 
-  // (count, rest...) in memory, at (offset, 0, ...) in the file.
-  std::vector<hsize_t> start(dims.size(), 0), block(dims);
-  start[0] = static_cast<hsize_t>(offset);
-  block[0] = static_cast<hsize_t>(count);
-  // A rank without samples still joins the collective write, with an empty selection; its
-  // memory space keeps one sample so that the dataspace is valid.
-  std::vector<hsize_t> memory_dims(block);
-  memory_dims[0] = std::max<hsize_t>(block[0], 1);
-  DataspaceHandle memory_space(
-      check_id(H5Screate_simple(static_cast<int>(memory_dims.size()), memory_dims.data(), nullptr),
-               path_, "cannot make a memory dataspace"));
-  if (count == 0) {
-    check_status(H5Sselect_none(file_space.get()), path_, "cannot select in " + dataset_path);
-    check_status(H5Sselect_none(memory_space.get()), path_, "cannot select in " + dataset_path);
-  } else {
-    check_status(H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                                     block.data(), nullptr),
-                 path_, "cannot select samples in " + dataset_path);
-  }
+  DataspaceHandle memory_space =
+      select_samples(file_space.get(), dims, offset, count, path_, dataset_path);
   static const double kNothing = 0;
   check_status(H5Dwrite(dataset.get(), memory_type, memory_space.get(), file_space.get(),
                         transfer_.get(), data != nullptr ? data : &kNothing),
