@@ -1,0 +1,136 @@
+// Differentiable ops of the engine. Each takes the tape first, returns a new Var, computes its
+// forward at once and records its backward on the tape (see core/tensor/tape.hpp). Forward and
+// backward kernels of an op sit side by side in the file named for it. Every op exists for
+// float (models) and double (finite-difference gradient checks).
+//
+// Layout conventions: fields are channel-first, (B, C, S...) with 1 to 3 spatial axes S; token
+// and point features are channel-last, (..., C). Shapes are given in the comments.
+#pragma once
+
+#include <vector>
+
+#include "core/tensor/gemm.hpp"
+#include "core/tensor/tape.hpp"
+
+namespace eddyop::ops {
+
+using tensor::Index;
+using tensor::Shape;
+using tensor::Tape;
+using tensor::Trans;
+using tensor::Var;
+
+// ---- linear.cpp: GEMMs --------------------------------------------------------------------
+// y (..., N) = x (..., K) w^T (N, K) + b (N); b may be null.
+template <class T>
+Var<T> linear(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& b);
+// 1x1 convolution: y (B, Cout, S...) = w (Cout, Cin) x (B, Cin, S...) + b (Cout); b may be null.
+template <class T>
+Var<T> pointwise_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& b);
+// Batched matrix product: c (..., M, N) = op(a) (..., M, K) op(b) (..., K, N); the batch axes of a
+// and b are equal, or b has rank 2 (one matrix for every batch entry). Attention's QK^T and AV.
+template <class T>
+Var<T> matmul(Tape<T>& tape, const Var<T>& a, const Var<T>& b, Trans ta = Trans::no,
+              Trans tb = Trans::no);
+
+// ---- elementwise.cpp: broadcasting arithmetic (NumPy rules) --------------------------------
+template <class T>
+Var<T> add(Tape<T>& tape, const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> sub(Tape<T>& tape, const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> mul(Tape<T>& tape, const Var<T>& a, const Var<T>& b);
+template <class T>
+Var<T> div(Tape<T>& tape, const Var<T>& a, const Var<T>& b);
+// y = s x + c
+template <class T>
+Var<T> scale(Tape<T>& tape, const Var<T>& x, T s, T c = T(0));
+
+// ---- activation.cpp: pointwise nonlinearities -----------------------------------------------
+template <class T>
+Var<T> gelu(Tape<T>& tape, const Var<T>& x);  // exact: x Phi(x) with erf
+template <class T>
+Var<T> silu(Tape<T>& tape, const Var<T>& x);
+template <class T>
+Var<T> tanh(Tape<T>& tape, const Var<T>& x);
+template <class T>
+Var<T> sin(Tape<T>& tape, const Var<T>& x);
+template <class T>
+Var<T> cos(Tape<T>& tape, const Var<T>& x);
+template <class T>
+Var<T> sqrt(Tape<T>& tape, const Var<T>& x);
+template <class T>
+Var<T> square(Tape<T>& tape, const Var<T>& x);
+
+// ---- softmax.cpp ----------------------------------------------------------------------------
+// y (..., N) = softmax over the last axis of x (..., N).
+template <class T>
+Var<T> softmax(Tape<T>& tape, const Var<T>& x);
+
+// ---- norm.cpp: biased variance, eps inside the square root (as PyTorch) ---------------------
+// Over the last axis of x (..., C); gamma, beta (C) may be null (no affine).
+template <class T>
+Var<T> layer_norm(Tape<T>& tape, const Var<T>& x, const Var<T>& gamma, const Var<T>& beta,
+                  T eps = T(1e-5));
+// Over S per (b, c) of x (B, C, S...); gamma, beta (C) may be null.
+template <class T>
+Var<T> instance_norm(Tape<T>& tape, const Var<T>& x, const Var<T>& gamma, const Var<T>& beta,
+                     T eps = T(1e-5));
+// Over (C/groups, S) per (b, group) of x (B, C, S...); gamma, beta (C) may be null.
+template <class T>
+Var<T> group_norm(Tape<T>& tape, const Var<T>& x, Index groups, const Var<T>& gamma,
+                  const Var<T>& beta, T eps = T(1e-5));
+
+// ---- reduce.cpp -----------------------------------------------------------------------------
+// Sum or mean over the given axes (negative counts from the end); keepdim keeps them as size 1.
+template <class T>
+Var<T> sum(Tape<T>& tape, const Var<T>& x, std::vector<int> axes, bool keepdim = false);
+template <class T>
+Var<T> mean(Tape<T>& tape, const Var<T>& x, std::vector<int> axes, bool keepdim = false);
+
+// ---- shape.cpp ------------------------------------------------------------------------------
+// Same values, new shape (a copy-free view when the tape allows it is left for later: copies).
+template <class T>
+Var<T> reshape(Tape<T>& tape, const Var<T>& x, const Shape& shape);
+// y has axes x.shape[perm[0]], x.shape[perm[1]], ...
+template <class T>
+Var<T> permute(Tape<T>& tape, const Var<T>& x, const std::vector<int>& perm);
+template <class T>
+Var<T> concat(Tape<T>& tape, const std::vector<Var<T>>& xs, int axis);
+// x[..., begin:end, ...] along `axis`.
+template <class T>
+Var<T> slice(Tape<T>& tape, const Var<T>& x, int axis, Index begin, Index end);
+
+// ---- pad.cpp --------------------------------------------------------------------------------
+enum class PadMode { zero, circular, reflect };
+// Pads the trailing lo.size() axes of x by lo[a] before and hi[a] after. reflect mirrors
+// without repeating the edge (PyTorch's "reflect"); circular wraps.
+template <class T>
+Var<T> pad(Tape<T>& tape, const Var<T>& x, const std::vector<Index>& lo,
+           const std::vector<Index>& hi, PadMode mode);
+
+// ---- conv.cpp: k x k convolution in 1-3D, no implicit padding (use pad) ---------------------
+// y (B, Cout, (S-k)/s+1 ...) = w (Cout, Cin, k...) * x (B, Cin, S...) + b (Cout); b may be null.
+template <class T>
+Var<T> conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& b,
+            const std::vector<Index>& stride);
+// The adjoint of conv (PyTorch's ConvTranspose): y (B, Cout, (S-1)s+k ...) from x (B, Cin, S...),
+// w (Cin, Cout, k...), b (Cout); b may be null.
+template <class T>
+Var<T> conv_transpose(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& b,
+                      const std::vector<Index>& stride);
+
+// ---- spectral_conv.cpp ----------------------------------------------------------------------
+// y (B, Cout, S...) = irfftN( R . rfftN(x)[kept modes] ) for x (B, Cin, S...), 1 <= d <= 3.
+// Kept modes: k_a in [0, m_a) and [n_a - m_a, n_a) on every axis but the last, [0, m_d) on the
+// last (of the half spectrum). w (2^(d-1) * m_1 * ... * m_d, Cin, Cout, 2): one complex Cin x Cout
+// matrix per kept mode; blocks in the order of the signs (+,+), (-,+), (+,-), (-,-) of the first
+// axes, and within a block modes in row-major order of (k_1, ..., k_d) with k counted from the
+// block's corner. PyTorch's FNO: weights1..4 (Cin, Cout, m_1, ..., m_d) map onto the blocks.
+template <class T>
+Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
+                     const std::vector<Index>& modes);
+// Number of kept modes (rows of w) for the given modes.
+Index spectral_modes(const std::vector<Index>& modes);
+
+}  // namespace eddyop::ops

@@ -1,0 +1,90 @@
+// Tensors, the tape's arena, flat parameter buffers and the FFT wrapper.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/tensor/fft.hpp"
+#include "core/tensor/params.hpp"
+#include "operators/ops.hpp"
+
+namespace {
+
+using namespace eddyop;
+using tensor::Shape;
+
+TEST(Tensor, ShapeCountsAndNegativeAxes) {
+  Shape s{2, 3, 5};
+  EXPECT_EQ(s.numel(), 30);
+  EXPECT_EQ(s[-1], 5);
+  EXPECT_EQ(s.span(1, 3), 15);
+  EXPECT_EQ(s.str(), "(2, 3, 5)");
+}
+
+TEST(Tensor, HostRoundTrip) {
+  auto t = tensor::Tensor::zeros(Shape{2, 2});
+  tensor::from_host(t, std::vector<float>{1, 2, 3, 4});
+  EXPECT_EQ(tensor::to_host(t), (std::vector<float>{1, 2, 3, 4}));
+  EXPECT_THROW(tensor::from_host(t, std::vector<float>{1}), Error);
+}
+
+TEST(Tape, ArenaStopsGrowingAfterTheFirstStep) {
+  tensor::Tape<float> tape;
+  auto x = tensor::Tensor::zeros(Shape{64, 300});
+  std::size_t first = 0;
+  for (int step = 0; step < 3; ++step) {
+    auto v = tape.input(x, true);
+    auto y = ops::sum(tape, ops::gelu(tape, ops::scale(tape, v, 2.0f)), {0, 1});
+    tape.backward(y);
+    if (step == 0) first = tape.arena_peak_bytes();
+    EXPECT_EQ(tape.arena_peak_bytes(), first);
+    tape.reset();
+  }
+}
+
+TEST(Tape, GradientsAccumulateUntilZeroed) {
+  tensor::ParameterSet<double> params;
+  auto w = params.add("w", Shape{3});
+  params.allocate();
+  tensor::from_host(w->value, std::vector<double>{1, 2, 3});
+  for (int pass = 0; pass < 2; ++pass) {
+    tensor::Tape<double> tape;
+    tape.backward(ops::sum(tape, ops::square(tape, w), {0}));
+  }
+  EXPECT_EQ(tensor::to_host(w->grad), (std::vector<double>{4, 8, 12}));  // 2 x 2w
+  params.zero_grad();
+  EXPECT_EQ(tensor::to_host(w->grad), (std::vector<double>{0, 0, 0}));
+}
+
+TEST(Parameters, OneFlatBufferWithAlignedWindows) {
+  tensor::ParameterSet<float> p;
+  auto a = p.add("a", Shape{3});
+  auto b = p.add("b", Shape{2, 2});
+  p.allocate();
+  EXPECT_EQ(a->value.ptr(), p.values().data());
+  EXPECT_EQ(b->value.ptr(), p.values().data() + 16);
+  EXPECT_EQ(b->grad.ptr(), p.grads().data() + 16);
+  EXPECT_EQ(p.find("b").offset, 16);
+  EXPECT_THROW(p.find("c"), Error);
+  EXPECT_THROW(p.add("d", Shape{1}), Error);
+}
+
+TEST(Fft, RealRoundTripIsNTimesTheInputIn1To3D) {
+  for (auto dims : {std::vector<tensor::Index>{7}, {6, 5}, {4, 3, 6}}) {
+    tensor::Index n = 1;
+    for (auto v : dims) n *= v;
+    const tensor::Index howmany = 3, half = n / dims.back() * (dims.back() / 2 + 1);
+    auto x = tensor::TensorT<double>::zeros(Shape{howmany * n});
+    std::vector<double> xv(static_cast<std::size_t>(howmany * n));
+    for (std::size_t i = 0; i < xv.size(); ++i) xv[i] = std::sin(0.7 * static_cast<double>(i));
+    tensor::from_host(x, xv);
+    auto c = tensor::TensorT<double>::zeros(Shape{howmany * half * 2});
+    auto y = tensor::TensorT<double>::zeros(Shape{howmany * n});
+    tensor::fft::r2c(c.ptr(), x.ptr(), howmany, dims);
+    tensor::fft::c2r(y.ptr(), c.ptr(), howmany, dims);
+    auto yv = tensor::to_host(y);
+    for (std::size_t i = 0; i < xv.size(); ++i)
+      EXPECT_NEAR(yv[i], static_cast<double>(n) * xv[i], 1e-10 * static_cast<double>(n));
+  }
+}
+
+}  // namespace
