@@ -7,7 +7,7 @@
 namespace eddyop::solvers::channel {
 
 const char* forcing_name(Forcing f) {
-  return f == Forcing::flow_rate ? "flow_rate" : "pressure_gradient";
+  return f == Forcing::flow_rate ? "flow_rate" : f == Forcing::none ? "none" : "pressure_gradient";
 }
 
 const char* sgs_name(SgsModel m) {
@@ -45,9 +45,11 @@ config::Section channel_section() {
       .min(0.0)
       .max(4.0);
   s.add_real("re_tau", d.re_tau, "Friction Reynolds number; nu = 1 / re_tau.").greater_than(0.0);
-  s.add_string("forcing", "pressure_gradient",
-               "pressure_gradient (-dP/dx = 1, Re_tau fixed) or flow_rate (bulk velocity fixed).")
-      .choices({"pressure_gradient", "flow_rate"});
+  s.add_string(
+       "forcing", "pressure_gradient",
+       "pressure_gradient (-dP/dx = 1, Re_tau fixed), flow_rate (bulk velocity fixed) or none "
+       "(decaying flow).")
+      .choices({"pressure_gradient", "flow_rate", "none"});
   s.add_real("bulk_velocity", d.bulk_velocity,
              "Bulk velocity of the laminar start and of flow_rate; 0: Dean's correlation.")
       .min(0.0);
@@ -113,7 +115,10 @@ ChannelParams params_from_case(const config::Case& c) {
   p.lz = r("lz");
   p.stretching = r("stretching");
   p.re_tau = r("re_tau");
-  p.forcing = s("forcing") == "flow_rate" ? Forcing::flow_rate : Forcing::pressure_gradient;
+  const std::string forcing = s("forcing");
+  p.forcing = forcing == "flow_rate" ? Forcing::flow_rate
+              : forcing == "none"    ? Forcing::none
+                                     : Forcing::pressure_gradient;
   p.bulk_velocity = r("bulk_velocity");
   const std::string m = s("sgs_model");
   p.sgs = m == "smagorinsky"           ? SgsModel::smagorinsky

@@ -12,7 +12,7 @@
 
 namespace eddyop::solvers::channel {
 
-enum class Forcing { pressure_gradient, flow_rate };
+enum class Forcing { pressure_gradient, flow_rate, none };
 enum class SgsModel { none, smagorinsky, dynamic_smagorinsky, wale };
 
 const char* forcing_name(Forcing f);

@@ -44,6 +44,7 @@ struct ChannelSolver::Impl {
   std::vector<double> work;
   SgsWork sgs_work;
   double t = 0.0, dt_last = 0.0, force_mean = 0.0;
+  bool nut_fresh = false;  // ν_t already evaluated on the current velocity (start of a step)
   long nsteps = 0;
 
   Impl(const ChannelParams& params, MPI_Comm comm)
@@ -66,6 +67,11 @@ struct ChannelSolver::Impl {
         nut(g),
         poisson(g, params.fftw_planner),
         rhs(static_cast<std::size_t>(g.nzl) * g.ncy * g.nx, 0.0) {}
+
+  void eddy_viscosity() {
+    sgs_viscosity(nut, u, v, w, g, prm, sgs_work);
+    update_halo(nut, g, Wall::odd);
+  }
 
   double base_force() const {
     return prm.forcing == Forcing::pressure_gradient ? 2.0 / g.ly : 0.0;  // u_τ²/h, u_τ = 1
@@ -125,10 +131,8 @@ struct ChannelSolver::Impl {
     const bool imp = prm.implicit_y;
     velocity_halo();
     // sgs
-    if (prm.sgs != SgsModel::none) {
-      sgs_viscosity(nut, u, v, w, g, prm, sgs_work);
-      update_halo(nut, g, Wall::odd);
-    }
+    if (prm.sgs != SgsModel::none && !(s == 0 && nut_fresh)) eddy_viscosity();
+    nut_fresh = false;
     // momentum
     momentum_rhs(hu, hv, hw, imp ? &du : nullptr, imp ? &dv : nullptr, imp ? &dw : nullptr, u, v, w,
                  g, nu);
@@ -380,6 +384,12 @@ void ChannelSolver::project() {
 StepInfo ChannelSolver::step(double dt, double dt_max) {
   Impl& m = *impl_;
   m.velocity_halo();
+  // ν_t of the current state enters the step size and the first substage: evaluated once, so
+  // that a restarted run (which has no ν_t yet) takes the same steps.
+  if (m.prm.sgs != SgsModel::none) {
+    m.eddy_viscosity();
+    m.nut_fresh = true;
+  }
   if (dt <= 0) dt = m.prm.dt > 0 ? m.prm.dt : m.stable_dt();
   if (dt_max > 0) dt = std::min(dt, dt_max);
   m.force_mean = 0.0;
