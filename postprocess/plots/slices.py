@@ -1,0 +1,40 @@
+"""x-y slices of one velocity component side by side: truth, prediction and their difference
+(one row per prediction), or the runs side by side when there is no truth."""
+import numpy as np
+
+from common import Stats, arguments, plt, save
+
+a = arguments(__doc__)
+s = Stats(a.stats)
+c = "uvw".index(a.component)
+runs = [i for i in range(len(s.labels)) if s.get("slice", i) is not None]
+if runs:
+    truth = s.truth if s.truth in runs else -1
+    preds = [i for i in runs if i != truth]
+    rows = [(truth, i) for i in preds] if truth >= 0 and preds else [(-1, i) for i in runs]
+    ncol = 3 if truth >= 0 and preds else 1
+    fig, axes = plt.subplots(len(rows), ncol, figsize=(4.5 * ncol, 2.6 * len(rows)),
+                             squeeze=False)
+    for r, (t, i) in enumerate(rows):
+        x, y = s.get("slice_x", i), s.get("slice_y", i)
+        step = int(s.attr("slice", "step", i))
+        panels = [(s.get("slice", i)[c], f"{s.labels[i]} (step {step})", "viridis")]
+        if t >= 0:
+            tv = s.get("slice", t)[c]
+            panels = [(tv, f"{s.labels[t]} (step {step})", "viridis"), panels[0],
+                      (panels[0][0] - tv, f"{s.labels[i]} - {s.labels[t]}", "RdBu_r")]
+        same = panels[:2] if t >= 0 else panels  # truth and prediction share one colour scale
+        lo, hi = min(p[0].min() for p in same), max(p[0].max() for p in same)
+        for col, (f, title, cmap) in enumerate(panels):
+            ax = axes[r][col]
+            if cmap == "RdBu_r":
+                d = max(np.abs(f).max(), 1e-30)
+                im = ax.pcolormesh(x, y, f.T, cmap=cmap, vmin=-d, vmax=d, shading="auto")
+            else:
+                im = ax.pcolormesh(x, y, f.T, cmap=cmap, shading="auto", vmin=lo, vmax=hi)
+            fig.colorbar(im, ax=ax)
+            ax.set_title(f"{a.component}: {title}", fontsize=9)
+            ax.set_xlabel("x")
+            ax.set_ylabel("y")
+    fig.tight_layout()
+    save(fig, a.out, "slices", a.dpi)

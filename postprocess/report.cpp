@@ -1,0 +1,261 @@
+#include "postprocess/report.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "core/error.hpp"
+#include "core/files.hpp"
+
+namespace eddyop::postprocess {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+// A report is headings, paragraphs, tables and images, rendered as Markdown and as HTML.
+struct Block {
+  enum Type { heading, paragraph, table, image } type;
+  std::string text;                            // heading, paragraph; image caption
+  std::vector<std::vector<std::string>> rows;  // table: the first row is the header
+  std::string file;                            // image: relative to the report
+};
+
+std::string number(const json& v, int digits = 4) {
+  if (!v.is_number()) return "–";
+  const double x = v.get<double>();
+  if (std::isnan(x)) return "–";
+  std::ostringstream s;
+  s.precision(digits);
+  s << x;
+  return s.str();
+}
+
+std::string peak_text(const json& p) {
+  if (!p.is_object()) return "–";
+  return number(p["value"]) + " (y+ " + number(p["y_plus"], 3) + ")";
+}
+
+std::vector<Block> build(const json& m, const std::string& eval_dir) {
+  std::vector<Block> b;
+  b.push_back({Block::heading, "Evaluation report", {}, {}});
+  std::string inputs = "Runs: ";
+  for (const auto& r : m["runs"])
+    inputs += "`" + r["label"].get<std::string>() + "` (" + r["file"].get<std::string>() + "); ";
+  b.push_back({Block::paragraph, inputs, {}, {}});
+
+  Block key{Block::table, "", {}, {}};
+  key.rows.push_back({"run", "Re_τ", "U_b+", "U_c+", "C_f", "u_rms+ peak", "v_rms+ peak",
+                      "w_rms+ peak", "min <u'v'>+", "samples"});
+  for (const auto& r : m["runs"])
+    key.rows.push_back({r["label"].get<std::string>(), number(r["re_tau"]),
+                        number(r["u_bulk_plus"]), number(r["u_centre_plus"]), number(r["cf"], 3),
+                        peak_text(r["u_rms_plus_peak"]), peak_text(r["v_rms_plus_peak"]),
+                        peak_text(r["w_rms_plus_peak"]), peak_text(r["uv_plus_min"]),
+                        number(r["samples"], 8)});
+  b.push_back({Block::heading, "Key numbers", {}, {}});
+  b.push_back(key);
+
+  Block err{Block::table, "", {}, {}};
+  err.rows.push_back({"run", "steps", "rel. L2 at steps", "final rel. L2", "final horizon L2",
+                      "final correlation", "threshold", "crossed at (time)"});
+  for (const auto& r : m["runs"]) {
+    if (!r.contains("errors")) continue;
+    const json& e = r["errors"];
+    std::string at;
+    for (const auto& s : e["at_steps"])
+      at += (at.empty() ? "" : ", ") + std::to_string(s["step"].get<long long>()) + ": " +
+            number(s["rel_l2"], 3);
+    const json& c = e["threshold_crossing"];
+    err.rows.push_back({r["label"].get<std::string>(), number(e["steps"], 8), at.empty() ? "–" : at,
+                        number(e["final"]["rel_l2"]), number(e["final"]["rel_l2_horizon"]),
+                        number(e["final"]["correlation"]), number(e["threshold"], 3),
+                        c["crossed"].get<bool>()
+                            ? "step " + std::to_string(c["step"].get<long long>()) + " (t " +
+                                  number(c["time"]) + ")"
+                            : "not crossed"});
+  }
+  if (err.rows.size() > 1) {
+    b.push_back(
+        {Block::heading, "Rollout errors against " + m["truth"].get<std::string>(), {}, {}});
+    b.push_back(err);
+  }
+
+  Block mkm{Block::table, "", {}, {}};
+  mkm.rows.push_back({"run", "quantity", "max |Δ|", "at y+", "RMS Δ", "max |Δ| / peak"});
+  std::vector<std::string> mkm_notes;
+  for (const auto& r : m["runs"]) {
+    const json& k = r["mkm"];
+    if (!k["compared"].get<bool>()) {
+      mkm_notes.push_back("`" + r["label"].get<std::string>() +
+                          "`: not compared: " + k["note"].get<std::string>());
+      continue;
+    }
+    for (const auto& [name, q] : k["profiles"].items())
+      mkm.rows.push_back({r["label"].get<std::string>(), name, number(q["max_abs"]),
+                          number(q["y_plus_at_max"], 3), number(q["rms"]),
+                          number(q["max_rel"], 3)});
+  }
+  b.push_back({Block::heading, "Comparison with Moser, Kim & Mansour (1999), Re_τ 178", {}, {}});
+  if (mkm.rows.size() > 1) b.push_back(mkm);
+  for (const auto& n : mkm_notes) b.push_back({Block::paragraph, n, {}, {}});
+  for (const auto& n : m["notes"]) b.push_back({Block::paragraph, n.get<std::string>(), {}, {}});
+
+  bool heading = false;
+  for (const auto& p : report_plots()) {
+    const std::string rel = "plots/" + p.name + ".png";
+    if (!fs::is_regular_file(fs::path(eval_dir) / rel)) continue;
+    if (!heading) b.push_back({Block::heading, "Plots", {}, {}});
+    heading = true;
+    b.push_back({Block::image, p.caption, {}, rel});
+  }
+  return b;
+}
+
+std::string markdown(const std::vector<Block>& blocks) {
+  std::ostringstream s;
+  bool first = true;
+  for (const auto& b : blocks) {
+    switch (b.type) {
+      case Block::heading:
+        s << (first ? "# " : "\n## ") << b.text << "\n\n";
+        break;
+      case Block::paragraph:
+        s << b.text << "\n\n";
+        break;
+      case Block::table:
+        for (std::size_t r = 0; r < b.rows.size(); ++r) {
+          s << "|";
+          for (const auto& c : b.rows[r]) s << " " << c << " |";
+          s << "\n";
+          if (r == 0) {
+            s << "|";
+            for (std::size_t c = 0; c < b.rows[r].size(); ++c) s << "---|";
+            s << "\n";
+          }
+        }
+        s << "\n";
+        break;
+      case Block::image:
+        s << "![" << b.text << "](" << b.file << ")\n\n";
+        break;
+    }
+    first = false;
+  }
+  return s.str();
+}
+
+std::string escape(const std::string& text) {
+  std::string out;
+  bool code = false;
+  for (char c : text) {
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '`')
+      out += (code = !code) ? "<code>" : "</code>";
+    else
+      out += c;
+  }
+  return out;
+}
+
+std::string html(const std::vector<Block>& blocks, const std::string& eval_dir) {
+  std::ostringstream s;
+  s << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>eddyop evaluation</title>\n"
+       "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}"
+       "table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:2px 6px}"
+       "img{max-width:100%}</style></head><body>\n";
+  bool first = true;
+  for (const auto& b : blocks) {
+    switch (b.type) {
+      case Block::heading:
+        s << (first ? "<h1>" : "<h2>") << escape(b.text) << (first ? "</h1>" : "</h2>") << "\n";
+        break;
+      case Block::paragraph:
+        s << "<p>" << escape(b.text) << "</p>\n";
+        break;
+      case Block::table:
+        s << "<table>\n";
+        for (std::size_t r = 0; r < b.rows.size(); ++r) {
+          s << "<tr>";
+          for (const auto& c : b.rows[r])
+            s << (r == 0 ? "<th>" : "<td>") << escape(c) << (r == 0 ? "</th>" : "</td>");
+          s << "</tr>\n";
+        }
+        s << "</table>\n";
+        break;
+      case Block::image:
+        s << "<figure><img alt=\"" << escape(b.text) << "\" src=\"data:image/png;base64,"
+          << base64_encode(read_file(fs::path(eval_dir) / b.file)) << "\"><figcaption>"
+          << escape(b.text) << "</figcaption></figure>\n";
+        break;
+    }
+    first = false;
+  }
+  s << "</body></html>\n";
+  return s.str();
+}
+
+}  // namespace
+
+const std::vector<PlotFile>& report_plots() {
+  static const std::vector<PlotFile> plots = {
+      {"u_plus", "Mean velocity U+ against y+, with the viscous and log laws"},
+      {"rms", "RMS velocity fluctuations in wall units"},
+      {"reynolds_stress", "Reynolds shear stress -<u'v'>+ and total stress"},
+      {"spectra_x", "Streamwise 1-D spectra (outer units) at the chosen y+"},
+      {"spectra_z", "Spanwise 1-D spectra (outer units) at the chosen y+"},
+      {"errors", "Relative L2 error and correlation against the truth over time"},
+      {"slices", "x-y slices: truth, prediction and difference"}};
+  return plots;
+}
+
+std::string write_report(const std::string& eval_dir) {
+  const fs::path metrics = fs::path(eval_dir) / "metrics.json";
+  json m;
+  try {
+    m = json::parse(read_file(metrics));
+  } catch (const json::exception& e) {
+    EDDYOP_FAIL("report", "'" << metrics.string() << "' is not valid JSON: " << e.what());
+  }
+  EDDYOP_CHECK_HINT(m.contains("runs"), "report", "'" << metrics.string() << "' has no runs",
+                    "run eddyop evaluate first");
+  const auto blocks = build(m, eval_dir);
+  const fs::path md = fs::path(eval_dir) / "report.md";
+  write_file_atomic(md, markdown(blocks));
+  write_file_atomic(fs::path(eval_dir) / "report.html", html(blocks, eval_dir));
+  return md.string();
+}
+
+std::string base64_encode(const std::string& bytes) {
+  static const char* table = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    const unsigned v = (static_cast<unsigned char>(bytes[i]) << 16) |
+                       (static_cast<unsigned char>(bytes[i + 1]) << 8) |
+                       static_cast<unsigned char>(bytes[i + 2]);
+    out += table[(v >> 18) & 63];
+    out += table[(v >> 12) & 63];
+    out += table[(v >> 6) & 63];
+    out += table[v & 63];
+  }
+  if (i < bytes.size()) {
+    unsigned v = static_cast<unsigned char>(bytes[i]) << 16;
+    if (i + 1 < bytes.size()) v |= static_cast<unsigned char>(bytes[i + 1]) << 8;
+    out += table[(v >> 18) & 63];
+    out += table[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? table[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+}  // namespace eddyop::postprocess
