@@ -351,6 +351,23 @@ void ChannelSolver::set_laminar_with_trip(double bulk_velocity, std::uint64_t se
   project();
 }
 
+void ChannelSolver::perturb(std::uint64_t seed, double amplitude) {
+  Impl& m = *impl_;
+  const Grid& g = m.g;
+  for (int k = 0; k < g.nzl; ++k)
+    for (int j = 0; j < g.ncy; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        const int kg = g.z0 + k;
+        const double eta = g.Yc(j) / g.ly, etaf = g.Yf(j) / g.ly;
+        const double env = 16.0 * eta * eta * (1 - eta) * (1 - eta);
+        const double envf = 16.0 * etaf * etaf * (1 - etaf) * (1 - etaf);
+        m.u(i, j, k) += amplitude * env * hashed_uniform(seed, 3, i, j, kg);
+        if (j < g.ncy - 1) m.v(i, j, k) += amplitude * envf * hashed_uniform(seed, 4, i, j, kg);
+        m.w(i, j, k) += amplitude * env * hashed_uniform(seed, 5, i, j, kg);
+      }
+  project();
+}
+
 void ChannelSolver::set_state(const std::vector<double>& u, const std::vector<double>& v,
                               const std::vector<double>& w, const std::vector<double>& p,
                               double time) {

@@ -42,6 +42,9 @@ class ChannelSolver {
                  const std::vector<double>& w, const std::vector<double>& p, double time);
   void get_state(std::vector<double>& u, std::vector<double>& v, std::vector<double>& w,
                  std::vector<double>& p) const;  // each (nzl, ncy, nx)
+  // Adds the seeded noise of the trip (amplitude in velocity units, zero at the walls) and
+  // projects: how trajectories branch from one restart state.
+  void perturb(std::uint64_t seed, double amplitude);
   void project();  // makes the current velocity divergence free (initial fields)
 
   // One RK3 step of `dt`, or of the adaptive step when dt <= 0 (clipped to `dt_max` if > 0).
