@@ -120,6 +120,8 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
     } else {
       solver.set_laminar_with_trip(ub, seed, p.perturbation);
     }
+    // The starting state is the first good checkpoint: a blow-up in the first interval keeps it.
+    if (p.checkpoint_interval > 0) write_checkpoint(res.checkpoint, solver, prov);
     const double t0 = solver.time();
     long traj_steps = 0;
     int next = 0;
