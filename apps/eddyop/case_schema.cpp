@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "solvers/generate.hpp"
+
 namespace eddyop::cli {
 
 namespace {
@@ -42,6 +44,7 @@ config::Section case_schema() {
   root.add_section(case_section());
   root.add_section(runtime_section());
   root.add_section(run_section());
+  for (auto& section : solvers::solver_sections()) root.add_section(std::move(section));
   root.add_options("petsc",
                    "PETSc options, `name: value` for `-name value` (a flag takes an empty value). "
                    "Options given after `--` on the command line win over these.");

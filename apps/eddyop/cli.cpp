@@ -18,6 +18,7 @@
 #include "eddyop/stages.hpp"
 #include "eddyop/version.hpp"
 #include "runtime.hpp"
+#include "solvers/generate.hpp"
 
 namespace eddyop::cli {
 
@@ -213,6 +214,8 @@ int main(int argc, char** argv) {
     the_case.emplace(load_case(o));
     spdlog::debug("resolved case ({}):\n{}", o.case_file, the_case->resolved_yaml());
     runtime.add_petsc_options(petsc_options(*the_case));
+    // The solver's own checks (stability limit, grids that coarsen, ...) belong to the input too.
+    solvers::validate_generate(*the_case);
   } catch (const Error& e) {
     if (runtime.rank() == 0) spdlog::error("{}", e.what());
     return kBadInput;

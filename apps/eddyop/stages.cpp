@@ -4,6 +4,7 @@
 
 #include "core/error.hpp"
 #include "eddyop/case_schema.hpp"
+#include "eddyop/generate_stage.hpp"
 
 namespace eddyop::cli {
 
@@ -11,7 +12,8 @@ namespace {
 // One row per stage. `run` stays null until the stage's component lands; then the row names
 // the function that runs it, and nothing else in the command line changes.
 const Stage kStageTable[] = {
-    {"generate", "make the dataset with a solver: PDE benchmarks, channel DNS or LES", nullptr},
+    {"generate", "make the dataset with a solver: PDE benchmarks, channel DNS or LES",
+     run_generate},
     {"train", "train the neural operator on the dataset", nullptr},
     {"rollout", "roll the trained operator forward in time", nullptr},
     {"evaluate", "compute statistics, spectra and errors of the rollout against the references",
