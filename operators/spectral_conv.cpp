@@ -107,7 +107,7 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
   auto y = tape.make(ys, tape.needs_grad(x) || tape.needs_grad(w));
 
   Kokkos::Profiling::pushRegion("eddyop::SpectralConv::forward");
-  auto X = tape.scratch(Shape({B, Cin, S, 2}));
+  auto X = tape.workspace(0, Shape({B, Cin, S, 2}));
   tensor::fft::r2c(X.ptr(), x->value.ptr(), B * Cin, n);
   auto A = tape.scratch(Shape({M, B, Cin, 2}));  // saved for dW
   {
@@ -123,7 +123,10 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
   auto O = tape.scratch(Shape({M, B, Cout, 2}));
   tensor::cgemm_batched(O.ptr(), A.ptr(), w->value.ptr(), B, Cout, Cin, Trans::no, Trans::no, T(0),
                         M, B * Cout * 2, B * Cin * 2, Cin * Cout * 2);
-  auto Y = tape.zeros(Shape({B, Cout, S, 2}));
+  auto Y = tape.workspace(1, Shape({B, Cout, S, 2}));
+  Kokkos::deep_copy(
+      Kokkos::subview(Y.data, std::make_pair(std::size_t{0}, static_cast<std::size_t>(Y.numel()))),
+      T(0));
   {
     const T* Op = O.ptr();
     T* Yp = Y.ptr();
@@ -144,7 +147,7 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
     tape.record("eddyop::SpectralConv::backward", [&tape, x, w, y, A, n, pos, B, Cin, Cout, M, S, N,
                                                    H, nl]() {
       if (!reached(y)) return;
-      auto G = tape.scratch(Shape({B, Cout, S, 2}));
+      auto G = tape.workspace(0, Shape({B, Cout, S, 2}));
       tensor::fft::r2c(G.ptr(), y->grad.ptr(), B * Cout, n);
       auto GO = tape.scratch(Shape({M, B, Cout, 2}));
       {
@@ -170,7 +173,11 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
       auto dA = tape.scratch(Shape({M, B, Cin, 2}));  // dA_m (B, Cin) = G_m (B, Cout) W_m^H
       tensor::cgemm_batched(dA.ptr(), GO.ptr(), w->value.ptr(), B, Cin, Cout, Trans::no,
                             Trans::conj, T(0), M, B * Cin * 2, B * Cout * 2, Cin * Cout * 2);
-      auto dX = tape.zeros(Shape({B, Cin, S, 2}));
+      auto dX = tape.workspace(1, Shape({B, Cin, S, 2}));
+      Kokkos::deep_copy(
+          Kokkos::subview(dX.data,
+                          std::make_pair(std::size_t{0}, static_cast<std::size_t>(dX.numel()))),
+          T(0));
       {
         const T* dAp = dA.ptr();
         T* dXp = dX.ptr();
@@ -185,7 +192,7 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
       }
       Kokkos::fence();
       tensor::fft::hermitian_fold(dX.ptr(), B * Cin, n);
-      auto dx = tape.scratch(x->shape());
+      auto dx = tape.workspace(2, x->shape());
       tensor::fft::c2r(dx.ptr(), dX.ptr(), B * Cin, n);
       T* gx = tape.grad(x).ptr();
       const T* dxp = dx.ptr();

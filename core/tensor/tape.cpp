@@ -75,6 +75,17 @@ TensorT<T> Tape<T>::zeros(const Shape& shape) {
 }
 
 template <class T>
+TensorT<T> Tape<T>::workspace(int slot, const Shape& shape) {
+  const auto k = static_cast<std::size_t>(slot);
+  if (workspaces_.size() <= k) workspaces_.resize(k + 1);
+  const auto n = static_cast<std::size_t>(std::max<Index>(shape.numel(), 1));
+  if (workspaces_[k].extent(0) < n)
+    workspaces_[k] =
+        Data<T>(Kokkos::view_alloc(Kokkos::WithoutInitializing, "eddyop::workspace"), n);
+  return TensorT<T>(shape, workspaces_[k]);
+}
+
+template <class T>
 TensorT<T>& Tape<T>::grad(const Var<T>& x) {
   if (x->grad.empty()) x->grad = zeros(x->shape());
   return x->grad;

@@ -70,6 +70,11 @@ class Tape {
   // Arena memory for an op's workspace or saved state; valid until reset().
   TensorT<T> scratch(const Shape& shape);
   TensorT<T> zeros(const Shape& shape);
+  // Transient workspace for use inside one kernel sequence (an op's forward, or one backward
+  // closure): a buffer per `slot` that persists across steps and only grows, so that large
+  // temporaries (FFT spectra) neither stay in the arena nor get allocated each step. Valid until
+  // the next workspace() call with the same slot.
+  TensorT<T> workspace(int slot, const Shape& shape);
 
   // True when an op must record its backward because of input `x`.
   bool needs_grad(const Var<T>& x) const { return recording_ && x && x->requires_grad; }
@@ -97,6 +102,7 @@ class Tape {
   bool recording_;
   Arena<T> arena_;
   std::vector<Entry> entries_;
+  std::vector<Data<T>> workspaces_;
 };
 
 extern template class Arena<float>;
