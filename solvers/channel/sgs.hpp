@@ -38,6 +38,10 @@ struct SgsWork {
   std::vector<double> plane;        // per-plane centre quantities of the dynamic model
   std::vector<double> lm, mm;       // (ncy) plane sums
   std::vector<double> coefficient;  // (ncy) the dynamic C(y) of the last evaluation
+  // Recompute C(y) on the next call (the solver sets it once per step: C is a plane average
+  // that changes slowly, and the Germano contraction costs more than the rest of the step's
+  // SGS work); ν_t = C Δ² |S| itself follows every substage.
+  bool update_coefficient = true;
 };
 
 // ν_t at the cell centres of the local slab (interior only; the caller updates its halo).
