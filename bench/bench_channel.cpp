@@ -3,6 +3,10 @@
 // mpiexec). A turbulent-like state (laminar + strong trip, a few steps) is timed, so that every
 // branch does real work. The last line is `seconds_per_point_step <x>` for 64 × 65 × 64, no
 // model. Peer: CaNS 1.0–1.3e-7 on this kind of machine (../shared/solvers/channel.md).
+//
+// `bench_channel --case cases/channel180-les-coarse-wale.yaml --out runs/x` instead runs a
+// case's generation (the validation runs of docs/validation/channel.md) until the command line
+// dispatches channel cases itself.
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -10,6 +14,8 @@
 #include <ctime>
 #include <string>
 
+#include "core/config.hpp"
+#include "solvers/channel/run.hpp"
 #include "solvers/channel/solver.hpp"
 
 using namespace eddyop::solvers::channel;
@@ -49,8 +55,29 @@ double measure(int nx, int ny, int nz, SgsModel model, int steps) {
 
 }  // namespace
 
+int run_case(const std::string& file, const std::string& out) {
+  eddyop::config::Section root("case file", "channel case");
+  eddyop::config::Section c("case", "case");
+  c.add_string("name", "", "name");
+  c.add_string("description", "", "description");
+  c.add_int("seed", 0, "seed");
+  c.add_string("out", "", "run directory");
+  root.add_section(c);
+  root.add_section(channel_section());
+  const auto cs = eddyop::config::Case::load(file, root);
+  const auto res = run_channel(cs, out, MPI_COMM_WORLD);
+  std::printf("steps %ld dataset %s statistics %s\n", res.steps, res.dataset.c_str(),
+              res.statistics.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
   PetscInitialize(&argc, &argv, nullptr, nullptr);
+  if (argc >= 5 && std::string(argv[1]) == "--case") {
+    const int rc = run_case(argv[2], argv[4]);
+    PetscFinalize();
+    return rc;
+  }
   double last = 0.0;
   for (int n : {32, 64})
     for (SgsModel m : {SgsModel::none, SgsModel::wale, SgsModel::dynamic_smagorinsky}) {
