@@ -161,7 +161,9 @@ void Dataset::read_batch(std::vector<float>& x, std::vector<float>& y,
     EDDYOP_CHECK(sample >= 0 && sample < samples_, "dataset",
                  "pair id " << ids[b] << " out of range");
     gather(x.data() + b * in_channels() * P, in_, sample, t, options_.window);
-    gather(y.data() + b * out_channels() * P, out_, sample, t + options_.window, options_.steps);
+    // A map's target is the same sample's output fields; a series' the steps after the window.
+    const Index t_target = time_series_ ? t + options_.window : 0;
+    gather(y.data() + b * out_channels() * P, out_, sample, t_target, options_.steps);
   }
 }
 

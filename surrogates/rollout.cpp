@@ -213,7 +213,7 @@ RolloutResult rollout(Model& model, const Normaliser& in_norm, const Normaliser&
     r.predicted = j + 1;
     progress.update(j + 1);
   }
-  progress.finish();
+  progress.finish(r.stopped ? "stopped by the guard at step " + std::to_string(r.stop_step) : "");
   // Keep exactly the good steps: compact (mine, T_out, ...) to (mine, k + predicted, ...).
   const Index kept = k + r.predicted;
   std::vector<float> out(static_cast<size_t>(mine * kept * snap));
