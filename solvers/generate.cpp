@@ -17,6 +17,8 @@
 #include "core/mpi.hpp"
 #include "core/progress.hpp"
 #include "core/provenance.hpp"
+#include "solvers/channel/params.hpp"
+#include "solvers/channel/run.hpp"
 #include "solvers/pde/pde_sections.hpp"
 
 namespace eddyop::solvers {
@@ -204,10 +206,6 @@ Problem burgers_problem(const config::Case& c) {
 // Validates the solver's settings and returns what it contributes.
 Problem make_problem(const config::Case& c) {
   const auto solver = c.get<std::string>("generate.solver");
-  EDDYOP_CHECK_HINT(solver != "channel", kComponent,
-                    "generate.solver = channel is not wired yet: the channel solver "
-                    "(solvers/channel/) is still being written",
-                    "use generate.solver ns2d, darcy or burgers for now");
   Problem pr = solver == "ns2d"    ? ns2d_problem(c)
                : solver == "darcy" ? darcy_problem(c)
                                    : burgers_problem(c);
@@ -442,8 +440,8 @@ void merge(const config::Case& c, const Problem& pr, const fs::path& shards, con
 std::vector<config::Section> solver_sections() {
   config::Section g("generate", "What `eddyop generate` makes and where it writes it.");
   g.add_string("solver", "channel",
-               "Solver that makes the dataset; its section below holds its settings (channel: "
-               "not wired yet).")
+               "Solver that makes the dataset; its section below holds its settings. The channel "
+               "writes dataset.h5, statistics.h5 and checkpoint.h5 into the folder of `output`.")
       .choices({"ns2d", "darcy", "burgers", "channel"});
   g.add_string("output", "data/dataset.h5",
                "Dataset file, relative to the run directory unless absolute; an .xmf is "
@@ -454,12 +452,15 @@ std::vector<config::Section> solver_sections() {
   g.add_int("max_shards", 0,
             "Stop after each rank has made this many shards; the next run resumes (0: no limit).")
       .min(0);
-  return {g, ns2d_section(), darcy_section(), burgers_section()};
+  return {g, ns2d_section(), darcy_section(), burgers_section(), channel::channel_section()};
 }
 
 void validate_generate(const config::Case& c) {
   const auto solver = c.get<std::string>("generate.solver");
-  if (solver == "channel") return;
+  if (solver == "channel") {
+    channel::validate(channel::params_from_case(c), mpi::size(MPI_COMM_WORLD));
+    return;
+  }
   make_problem(c);
 }
 
@@ -512,6 +513,13 @@ GenerateResult generate_dataset(const config::Case& c, const std::string& run_di
 }
 
 std::string generate(const config::Case& c, const std::string& run_dir, MPI_Comm comm) {
+  if (c.get<std::string>("generate.solver") == "channel") {
+    // The channel is one long run per trajectory (restartable from its checkpoint), not
+    // independent samples, so it writes its own files into the folder of generate.output.
+    fs::path output = c.get<std::string>("generate.output");
+    if (output.is_relative()) output = fs::path(run_dir) / output;
+    return channel::run_channel(c, output.parent_path().string(), comm).dataset;
+  }
   return generate_dataset(c, run_dir, comm).path;
 }
 

@@ -2,7 +2,9 @@
 
 #include <vector>
 
+#include "postprocess/stages.hpp"
 #include "solvers/generate.hpp"
+#include "surrogates/stages.hpp"
 
 namespace eddyop::cli {
 
@@ -45,6 +47,10 @@ config::Section case_schema() {
   root.add_section(runtime_section());
   root.add_section(run_section());
   for (auto& section : solvers::solver_sections()) root.add_section(std::move(section));
+  for (auto& section : surrogates::surrogate_sections()) root.add_section(std::move(section));
+  root.add_section(postprocess::evaluate_section());
+  root.add_section(postprocess::export_section());
+  root.add_section(postprocess::plot_section());
   root.add_options("petsc",
                    "PETSc options, `name: value` for `-name value` (a flag takes an empty value). "
                    "Options given after `--` on the command line win over these.");

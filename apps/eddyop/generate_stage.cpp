@@ -7,6 +7,7 @@
 
 #include "core/error.hpp"
 #include "core/hdf5/reader.hpp"
+#include "postprocess/export.hpp"
 #include "postprocess/xdmf_writer.hpp"
 #include "solvers/generate.hpp"
 
@@ -30,9 +31,8 @@ postprocess::XdmfAttribute scalar(const h5::Reader& in, const std::string& name)
 
 }  // namespace
 
-std::string write_dataset_xdmf(const std::string& dataset) {
+std::string write_dataset_xdmf(const std::string& dataset, const std::string& solver) {
   h5::Reader in(dataset);
-  const std::string solver = in.read_string(h5::kRoot, "solver");
   postprocess::XdmfGrid g;
   g.hdf5_file = fs::path(dataset).filename().string();
   g.topology = postprocess::XdmfTopology::CoRectMesh2D;
@@ -56,6 +56,8 @@ std::string write_dataset_xdmf(const std::string& dataset) {
     g.n = {u0.shape[0], u0.shape[1], 0};
     g.spacing = {1.0, 1.0 / static_cast<double>(u0.shape[1])};
     g.attributes = {u0, ut};
+  } else if (solver == "channel") {
+    return postprocess::write_file_xdmf(dataset);
   } else {
     EDDYOP_FAIL("generate", "'" << dataset << "' was made by solver '" << solver
                                 << "', which has no ParaView description yet");
@@ -67,16 +69,11 @@ std::string write_dataset_xdmf(const std::string& dataset) {
 
 StageResult run_generate(const StageContext& context) {
   const auto& c = context.case_;
-  if (c.get<std::string>("generate.solver") == "channel") {
-    spdlog::error(
-        "eddyop generate: generate.solver = channel is not wired yet (the channel solver in "
-        "solvers/channel/ is still being written); ns2d, darcy and burgers work today.");
-    return StageResult::not_built;
-  }
   const std::string path = solvers::generate(c, context.run_dir, MPI_COMM_WORLD);
   if (path.empty()) return StageResult::done;  // stopped by generate.max_shards; it said so
   if (context.rank == 0)
-    spdlog::info("generate: ParaView description {}", write_dataset_xdmf(path));
+    spdlog::info("generate: ParaView description {}",
+                 write_dataset_xdmf(path, c.get<std::string>("generate.solver")));
   MPI_Barrier(MPI_COMM_WORLD);
   return StageResult::done;
 }

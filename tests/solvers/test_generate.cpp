@@ -138,7 +138,7 @@ TEST_F(Generate, Ns2dDatasetHoldsTheTrajectoriesWithGridPhysicsAndProvenance) {
   }
 
   // The .xmf beside it names the file and the time series.
-  const std::string xmf = eddyop::cli::write_dataset_xdmf(r.path);
+  const std::string xmf = eddyop::cli::write_dataset_xdmf(r.path, "ns2d");
   EXPECT_EQ(xmf, run("ns") + "/data/dataset.xmf");
   const std::string text = [&] {
     std::string s;
@@ -171,7 +171,7 @@ TEST_F(Generate, DarcyDatasetHoldsCoefficientAndSolutionOfEachSample) {
   in.read_slab(u, "u", 5, 1);
   EXPECT_EQ(a, transposed(s.a, 9));
   EXPECT_EQ(u, transposed(s.u, 9));
-  EXPECT_EQ(fs::path(eddyop::cli::write_dataset_xdmf(r.path)).filename(), "dataset.xmf");
+  EXPECT_EQ(fs::path(eddyop::cli::write_dataset_xdmf(r.path, "darcy")).filename(), "dataset.xmf");
 }
 
 TEST_F(Generate, BurgersDatasetReadsBackWithH5py) {
@@ -187,7 +187,7 @@ TEST_F(Generate, BurgersDatasetReadsBackWithH5py) {
   in.read_slab(ut, "uT", 6, 1);
   EXPECT_EQ(u0, s.u0);
   EXPECT_EQ(ut, s.uT);
-  eddyop::cli::write_dataset_xdmf(r.path);
+  eddyop::cli::write_dataset_xdmf(r.path, "burgers");
 
   const auto summary = nlohmann::json::parse(run_h5py(r.path));
   EXPECT_EQ(summary["root"]["kind"], "dataset");
@@ -296,12 +296,12 @@ TEST(GenerateInput, BadSettingsAreRefusedBeforeTheRun) {
   EXPECT_NO_THROW(validate_generate(make_case(kNs2d, {"generate.solver=channel"})));
 }
 
-TEST(GenerateInput, ChannelIsAcceptedButNotWiredYet) {
-  const Case c = make_case(kNs2d, {"generate.solver=channel"});
+TEST(GenerateInput, ChannelSettingsAreValidatedBeforeTheRun) {
+  const Case c = make_case(kNs2d, {"generate.solver=channel", "channel.nx=10", "channel.out_nx=4"});
   try {
-    generate(c, "unused", MPI_COMM_SELF);
-    FAIL();
+    validate_generate(c);
+    FAIL() << "accepted out_nx = 4 with nx = 10";
   } catch (const eddyop::Error& e) {
-    EXPECT_NE(std::string(e.what()).find("not wired yet"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("out_nx"), std::string::npos) << e.what();
   }
 }
