@@ -133,4 +133,28 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
 // Number of kept modes (rows of w) for the given modes.
 Index spectral_modes(const std::vector<Index>& modes);
 
+// ---- rotary.cpp: rotary position embedding (Su et al. 2021, RoFormer), half rotation ---------
+// y (..., n, D) = x cos(a) + rot(x) sin(a) with rot(x) = [-x[D/2:], x[:D/2]] and
+// a(i, j) = scale * positions[i] * base^(-2 (j mod D/2) / D); D even, positions (n).
+template <class T>
+Var<T> rotary_embedding(Tape<T>& tape, const Var<T>& x, const std::vector<double>& positions,
+                        double scale, double base = 10000.0);
+
+// ---- geglu.cpp: gated GELU ------------------------------------------------------------------
+// y (..., C) = GELU(x[..., :C]) * x[..., C:] for x (..., 2C); GELU exact (erf).
+template <class T>
+Var<T> geglu(Tape<T>& tape, const Var<T>& x);
+
+// ---- factorized_attention.cpp: per-axis kernels applied to a 3-D field (batched GEMMs) -------
+// Parallel: y (B, H, 3, D, X, Y, Z) with y[:, :, a] = K_a applied along axis a of v
+// (B, H, D, X, Y, Z), e.g. y[b,h,0,d,i,j,k] = sum_l kx[b,h,i,l] v[b,h,d,l,j,k]; kx (B, H, X, X),
+// ky (B, H, Y, Y), kz (B, H, Z, Z). Written straight into the concatenated layout.
+template <class T>
+Var<T> axis_kernels_parallel(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, const Var<T>& kz,
+                             const Var<T>& v);
+// Chained: y (B, H, D, X, Y, Z) = K_z(K_y(K_x v)), the separable 3-D kernel; shapes as above.
+template <class T>
+Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, const Var<T>& kz,
+                            const Var<T>& v);
+
 }  // namespace eddyop::ops

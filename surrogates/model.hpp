@@ -1,6 +1,6 @@
 // The models the trainer and the rollout drive, behind one interface: forward on the tape and a
 // flat parameter set. `model.type` in the case file picks one; its own nested section (model.fno,
-// later model.ifactformer, ...) holds its sizes, and the channel counts come from the dataset.
+// model.ifactformer, ...) holds its sizes, and the channel counts come from the dataset.
 #pragma once
 
 #include <cstdint>

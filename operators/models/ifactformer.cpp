@@ -1,0 +1,266 @@
+#include "operators/models/ifactformer.hpp"
+
+#include <cmath>
+#include <random>
+#include <string>
+
+#include "operators/ops.hpp"
+
+namespace eddyop::models {
+
+using tensor::Shape;
+using tensor::Var;
+
+config::Section ifactformer_section() {
+  config::Section s("ifactformer",
+                    "Implicit factorized transformer (IFactFormer-m / -o, arXiv 2412.18840); "
+                    "model.type picks the variant");
+  s.add_int("dim", 96, "channels of the latent field").min(1);
+  s.add_int("heads", 5, "attention heads").min(1);
+  s.add_int("dim_head", 96, "value channels per head").min(1);
+  s.add_int("kernel_dim_factor", 3, "q and k channels per head, in units of dim_head").min(1);
+  s.add_int("iterations", 10, "applications L of the one shared block (update scaled by 1/L)")
+      .min(1);
+  s.add_int("lift_channels", 48, "hidden channels of the grouped lift (multiple of the inputs)")
+      .min(1);
+  s.add_int("fourier_features", 48, "random Fourier frequencies of the positional encoding").min(1);
+  s.add_real("fourier_sigma", 8.0, "standard deviation of the random Fourier frequencies")
+      .greater_than(0);
+  s.add_int("out_hidden", 48, "hidden channels of the output MLP").min(1);
+  s.add_real("rotary_scale", 64.0, "rotary angle = rotary_scale * coordinate * theta_j")
+      .greater_than(0);
+  s.add_real_list("domain", {4 * M_PI, 2.0, 4 * M_PI / 3},
+                  "physical lengths of the x, y, z axes; grid points at linspace(0, length, n)");
+  return s;
+}
+
+IFactFormerOptions ifactformer_options(const YAML::Node& section, bool chained, Index in_channels,
+                                       Index out_channels) {
+  IFactFormerOptions o;
+  o.chained = chained;
+  o.in_channels = in_channels;
+  o.out_channels = out_channels;
+  o.dim = section["dim"].as<long long>();
+  o.heads = section["heads"].as<long long>();
+  o.dim_head = section["dim_head"].as<long long>();
+  o.kernel_dim_factor = section["kernel_dim_factor"].as<long long>();
+  o.iterations = section["iterations"].as<long long>();
+  o.lift_channels = section["lift_channels"].as<long long>();
+  o.fourier_features = section["fourier_features"].as<long long>();
+  o.fourier_sigma = section["fourier_sigma"].as<double>();
+  o.out_hidden = section["out_hidden"].as<long long>();
+  o.rotary_scale = section["rotary_scale"].as<double>();
+  o.domain = section["domain"].as<std::vector<double>>();
+  return o;
+}
+
+template <class T>
+IFactFormer<T>::IFactFormer(const IFactFormerOptions& o, std::uint64_t seed) : options_(o) {
+  EDDYOP_CHECK(o.in_channels >= 1 && o.out_channels >= 1 && o.dim >= 1 && o.heads >= 1 &&
+                   o.dim_head >= 1 && o.iterations >= 1 && o.fourier_features >= 1 &&
+                   o.out_hidden >= 1,
+               "ifactformer", "channel counts, heads and iterations must be positive");
+  EDDYOP_CHECK_HINT(o.lift_channels % o.in_channels == 0, "ifactformer",
+                    "lift_channels = " << o.lift_channels << " is not a multiple of the "
+                                       << o.in_channels << " input channels",
+                    "the lift is grouped, one group per input channel");
+  EDDYOP_CHECK((o.kernel_dim_factor * o.dim_head) % 2 == 0, "ifactformer",
+               "q/k channels per head (" << o.kernel_dim_factor * o.dim_head
+                                         << ") must be even for the rotary embedding");
+  EDDYOP_CHECK(o.domain.size() == 3, "ifactformer",
+               "domain has " << o.domain.size() << " lengths; give x, y and z");
+  const Index C = o.dim, HV = o.heads * o.dim_head, HK = o.heads * o.kernel_dim_factor * o.dim_head;
+  const Index Cz = o.chained ? HV : 3 * HV;
+  lift0_w_ = params_.add("lift0.weight", Shape{o.lift_channels, 1});
+  lift0_b_ = params_.add("lift0.bias", Shape{o.lift_channels});
+  lift1_w_ = params_.add("lift1.weight", Shape{C, o.lift_channels});
+  pe_w_ = params_.add("pe.weight", Shape{C, 2 * o.fourier_features});
+  pe_b_ = params_.add("pe.bias", Shape{C});
+  ln_g_ = params_.add("block.norm.weight", Shape{C});
+  ln_b_ = params_.add("block.norm.bias", Shape{C});
+  v_w_ = params_.add("block.to_v.weight", Shape{HV, C});
+  in_w_ = params_.add("block.to_in.weight", Shape{C, C});
+  for (int a = 0; a < 3; ++a) {
+    const std::string p = "block.ax" + std::to_string(a) + ".";
+    AxisBranch& br = axes_[a];
+    br.in_w = params_.add(p + "inp.weight", Shape{C, C});
+    br.ln_g = params_.add(p + "norm.weight", Shape{C});
+    br.ln_b = params_.add(p + "norm.bias", Shape{C});
+    br.mlp1_w = params_.add(p + "mlp1.weight", Shape{2 * C, C});
+    br.mlp1_b = params_.add(p + "mlp1.bias", Shape{2 * C});
+    br.mlp2_w = params_.add(p + "mlp2.weight", Shape{C, C});
+    br.mlp2_b = params_.add(p + "mlp2.bias", Shape{C});
+    br.q_w = params_.add(p + "to_q.weight", Shape{HK, C});
+    br.k_w = params_.add(p + "to_k.weight", Shape{HK, C});
+  }
+  o1_w_ = params_.add("block.out1.weight", Shape{C, Cz});
+  o2_w_ = params_.add("block.out2.weight", Shape{C, C});
+  out0_w_ = params_.add("out0.weight", Shape{o.out_hidden, C});
+  out1_w_ = params_.add("out1.weight", Shape{o.out_channels, o.out_hidden});
+  out1_b_ = params_.add("out1.bias", Shape{o.out_channels});
+  params_.allocate();
+
+  std::mt19937_64 rng(seed);
+  auto fill = [&](const Var<T>& v, double lo, double hi) {
+    std::uniform_real_distribution<double> u(lo, hi);
+    std::vector<T> h(static_cast<std::size_t>(v->value.numel()));
+    for (auto& x : h) x = static_cast<T>(u(rng));
+    tensor::from_host(v->value, h);
+  };
+  auto constant = [&](const Var<T>& v, double c) {
+    tensor::from_host(
+        v->value, std::vector<T>(static_cast<std::size_t>(v->value.numel()), static_cast<T>(c)));
+  };
+  // PyTorch's default for Linear and 1x1 Conv: weight and bias uniform +-1/sqrt(fan_in).
+  auto dense = [&](const Var<T>& w, const Var<T>& b) {
+    const double bound = 1.0 / std::sqrt(static_cast<double>(w->shape()[1]));
+    fill(w, -bound, bound);
+    if (b) fill(b, -bound, bound);
+  };
+  auto xavier = [&](const Var<T>& w, double gain) {
+    const double bound = gain * std::sqrt(6.0 / static_cast<double>(w->shape()[0] + w->shape()[1]));
+    fill(w, -bound, bound);
+  };
+  dense(lift0_w_, lift0_b_);
+  dense(lift1_w_, Var<T>());
+  dense(pe_w_, pe_b_);
+  constant(ln_g_, 1);
+  constant(ln_b_, 0);
+  dense(v_w_, Var<T>());
+  dense(in_w_, Var<T>());
+  for (auto& br : axes_) {
+    dense(br.in_w, Var<T>());
+    constant(br.ln_g, 1);
+    constant(br.ln_b, 0);
+    dense(br.mlp1_w, br.mlp1_b);
+    dense(br.mlp2_w, br.mlp2_b);
+    xavier(br.q_w, 0.02);
+    xavier(br.k_w, 0.02);
+  }
+  dense(o1_w_, Var<T>());
+  dense(o2_w_, Var<T>());
+  dense(out0_w_, Var<T>());
+  dense(out1_w_, out1_b_);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  fourier_.resize(static_cast<std::size_t>(3 * o.fourier_features));
+  for (auto& b : fourier_) b = o.fourier_sigma * normal(rng);
+}
+
+template <class T>
+void IFactFormer<T>::set_fourier_matrix(const std::vector<double>& bg) {
+  EDDYOP_CHECK(
+      static_cast<Index>(bg.size()) == 3 * options_.fourier_features, "ifactformer",
+      "Fourier matrix of " << bg.size() << " entries, expected 3 x " << options_.fourier_features);
+  fourier_ = bg;
+  features_.clear();
+}
+
+template <class T>
+std::vector<double> IFactFormer<T>::coordinates(int axis, Index n) const {
+  std::vector<double> c(static_cast<std::size_t>(n));
+  const double len = options_.domain[static_cast<std::size_t>(axis)];
+  for (Index i = 0; i < n; ++i)
+    c[static_cast<std::size_t>(i)] =
+        n > 1 ? len * static_cast<double>(i) / static_cast<double>(n - 1) : 0.0;
+  return c;
+}
+
+template <class T>
+const tensor::TensorT<T>& IFactFormer<T>::encoding_features(Index X, Index Y, Index Z) {
+  const std::vector<Index> key{X, Y, Z};
+  auto it = features_.find(key);
+  if (it != features_.end()) return it->second;
+  const Index F = options_.fourier_features, N = X * Y * Z;
+  const auto cx = coordinates(0, X), cy = coordinates(1, Y), cz = coordinates(2, Z);
+  std::vector<T> h(static_cast<std::size_t>(N * 2 * F));
+  for (Index i = 0; i < X; ++i)
+    for (Index j = 0; j < Y; ++j)
+      for (Index k = 0; k < Z; ++k) {
+        const Index p = (i * Y + j) * Z + k;
+        const double P[3] = {cx[static_cast<std::size_t>(i)], cy[static_cast<std::size_t>(j)],
+                             cz[static_cast<std::size_t>(k)]};
+        for (Index f = 0; f < F; ++f) {
+          double arg = 0;
+          for (int a = 0; a < 3; ++a) arg += P[a] * fourier_[static_cast<std::size_t>(a * F + f)];
+          arg *= 2 * M_PI;
+          h[static_cast<std::size_t>(p * 2 * F + f)] = static_cast<T>(std::sin(arg));
+          h[static_cast<std::size_t>(p * 2 * F + F + f)] = static_cast<T>(std::cos(arg));
+        }
+      }
+  auto t = tensor::TensorT<T>::zeros(Shape{N, 2 * F}, "eddyop::IFactFormer::encoding");
+  tensor::from_host(t, h);
+  return features_.emplace(key, t).first->second;
+}
+
+// One application of the shared block: the update FA(h) (B, N, C) of h (B, N, C).
+template <class T>
+Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape& grid) {
+  const IFactFormerOptions& o = options_;
+  const Index B = grid[0], X = grid[1], Y = grid[2], Z = grid[3], N = X * Y * Z, C = o.dim;
+  const Index H = o.heads, Dk = o.kernel_dim_factor * o.dim_head;
+  Var<T> u = ops::layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
+  // Values channel-first per head: (B, H, Dh, X, Y, Z), the layout the axis GEMMs want.
+  Var<T> v = ops::pointwise_conv(tape, ops::permute(tape, u, {0, 2, 1}), v_w_, Var<T>());
+  v = ops::reshape(tape, v, Shape{B, H, o.dim_head, X, Y, Z});
+  Var<T> u2 = ops::reshape(tape, ops::linear(tape, u, in_w_, Var<T>()), Shape{B, X, Y, Z, C});
+  Var<T> kernels[3];
+  for (int a = 0; a < 3; ++a) {
+    const AxisBranch& br = axes_[a];
+    std::vector<int> others;
+    for (int b = 0; b < 3; ++b)
+      if (b != a) others.push_back(1 + b);
+    Var<T> s = ops::mean(tape, u2, others);  // (B, n_a, C): pool, then project
+    s = ops::linear(tape, s, br.in_w, Var<T>());
+    s = ops::layer_norm(tape, s, br.ln_g, br.ln_b, T(1e-5));
+    s = ops::linear(tape, ops::geglu(tape, ops::linear(tape, s, br.mlp1_w, br.mlp1_b)), br.mlp2_w,
+                    br.mlp2_b);
+    const Index n = grid[1 + a];
+    const auto pos = coordinates(a, n);
+    auto heads = [&](const Var<T>& w) {  // (B, n, H Dk) -> (B, H, n, Dk), rotated
+      Var<T> q = ops::reshape(tape, ops::linear(tape, s, w, Var<T>()), Shape{B, n, H, Dk});
+      return ops::rotary_embedding(tape, ops::permute(tape, q, {0, 2, 1, 3}), pos, o.rotary_scale);
+    };
+    kernels[a] = ops::matmul(tape, heads(br.q_w), heads(br.k_w), tensor::Trans::no,
+                             tensor::Trans::yes);  // (B, H, n, n), no softmax
+  }
+  Var<T> z = o.chained ? ops::axis_kernels_chained(tape, kernels[0], kernels[1], kernels[2], v)
+                       : ops::axis_kernels_parallel(tape, kernels[0], kernels[1], kernels[2], v);
+  z = ops::reshape(tape, z, Shape{B, z->value.numel() / (B * N), N});  // (B, Cz, N)
+  z = ops::instance_norm(tape, z, Var<T>(), Var<T>(), T(1e-5));
+  z = ops::gelu(tape, ops::pointwise_conv(tape, z, o1_w_, Var<T>()));
+  z = ops::pointwise_conv(tape, z, o2_w_, Var<T>());  // (B, C, N)
+  return ops::permute(tape, z, {0, 2, 1});
+}
+
+template <class T>
+Var<T> IFactFormer<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
+  const IFactFormerOptions& o = options_;
+  const Shape& xs = x->shape();
+  EDDYOP_CHECK(xs.rank() == 5 && xs[1] == o.in_channels, "ifactformer",
+               "input " << xs.str() << " is not (B, " << o.in_channels << ", X, Y, Z)");
+  Kokkos::Profiling::pushRegion("eddyop::IFactFormer::forward");
+  const Index B = xs[0], X = xs[2], Y = xs[3], Z = xs[4], N = X * Y * Z, Cin = o.in_channels;
+  const Index G = o.lift_channels / Cin;
+  // Grouped lift: output channel c sees input channel c / G.
+  Var<T> h = ops::mul(tape, ops::reshape(tape, x, Shape{B, Cin, 1, N}),
+                      ops::reshape(tape, lift0_w_, Shape{Cin, G, 1}));
+  h = ops::add(tape, ops::reshape(tape, h, Shape{B, o.lift_channels, N}),
+               ops::reshape(tape, lift0_b_, Shape{o.lift_channels, 1}));
+  h = ops::pointwise_conv(tape, ops::gelu(tape, h), lift1_w_, Var<T>());  // (B, C, N)
+  h = ops::permute(tape, h, {0, 2, 1});                                   // (B, N, C)
+  h = ops::add(tape, h, ops::linear(tape, tape.input(encoding_features(X, Y, Z)), pe_w_, pe_b_));
+  const Shape grid{B, X, Y, Z};
+  const T step = T(1) / static_cast<T>(o.iterations);
+  for (Index l = 0; l < o.iterations; ++l)
+    h = ops::add(tape, h, ops::scale(tape, block(tape, h, grid), step));
+  h = ops::permute(tape, h, {0, 2, 1});  // (B, C, N)
+  h = ops::gelu(tape, ops::pointwise_conv(tape, h, out0_w_, Var<T>()));
+  h = ops::pointwise_conv(tape, h, out1_w_, out1_b_);
+  Kokkos::Profiling::popRegion();
+  return ops::reshape(tape, h, Shape{B, o.out_channels, X, Y, Z});
+}
+
+template class IFactFormer<float>;
+template class IFactFormer<double>;
+
+}  // namespace eddyop::models

@@ -1,0 +1,151 @@
+// Parity with PyTorch: the small IFactFormer-m and -o of scripts/make_ifactformer_fixture.py,
+// loaded with the same weights and Fourier matrix, give the same output, relative-L2 loss and
+// parameter gradients, tensor by tensor.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+
+#include "operators/models/ifactformer.hpp"
+#include "operators/ops.hpp"
+
+namespace {
+
+using namespace eddyop;
+using tensor::Index;
+using tensor::Shape;
+
+struct Record {
+  Shape shape;
+  std::vector<float> values;
+};
+
+// Reads the fixture's simple binary format (see the script's docstring).
+std::map<std::string, Record> read_fixture(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  EDDYOP_CHECK_HINT(in, "test", "cannot open '" << path << "'",
+                    "run /usr/bin/python3 scripts/make_ifactformer_fixture.py");
+  char magic[8];
+  std::uint32_t version = 0, count = 0;
+  in.read(magic, 8);
+  in.read(reinterpret_cast<char*>(&version), 4);
+  in.read(reinterpret_cast<char*>(&count), 4);
+  EDDYOP_CHECK(std::string(magic, 8) == "EDDYOPFX" && version == 1, "test",
+               "'" << path << "' is not a version-1 fixture");
+  std::map<std::string, Record> out;
+  for (std::uint32_t r = 0; r < count; ++r) {
+    std::uint32_t len = 0, rank = 0;
+    in.read(reinterpret_cast<char*>(&len), 4);
+    std::string name(len, ' ');
+    in.read(name.data(), len);
+    in.read(reinterpret_cast<char*>(&rank), 4);
+    std::vector<Index> sizes(rank);
+    in.read(reinterpret_cast<char*>(sizes.data()), static_cast<std::streamsize>(8 * rank));
+    Record rec{Shape(sizes), {}};
+    rec.values.resize(static_cast<std::size_t>(rec.shape.numel()));
+    in.read(reinterpret_cast<char*>(rec.values.data()),
+            static_cast<std::streamsize>(4 * rec.values.size()));
+    EDDYOP_CHECK(in, "test", "'" << path << "' is truncated at record " << name);
+    out.emplace(name, std::move(rec));
+  }
+  return out;
+}
+
+// Largest |a - b| over the largest |b|: a scale-aware error that one tiny entry cannot inflate.
+double relative_max_error(const std::vector<float>& a, const std::vector<float>& b) {
+  double err = 0, scale = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    err = std::max(err, std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
+    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
+  }
+  return err / std::max(scale, 1e-30);
+}
+
+void check_variant(const std::map<std::string, Record>& fx, const std::string& tag) {
+  models::IFactFormerOptions o;
+  o.chained = tag == "o";
+  o.in_channels = 3;
+  o.out_channels = 3;
+  o.dim = 8;
+  o.heads = 2;
+  o.dim_head = 4;
+  o.kernel_dim_factor = 3;
+  o.iterations = 3;
+  o.lift_channels = 6;
+  o.fourier_features = 5;
+  o.fourier_sigma = 8;
+  o.out_hidden = 6;
+  models::IFactFormer<float> model(o, 1);
+  auto& params = model.parameters();
+  for (const auto& e : params.entries()) {
+    const auto& rec = fx.at(tag + "/param/" + e.name);
+    ASSERT_EQ(rec.shape, e.var->shape()) << e.name;
+    tensor::from_host(e.var->value, rec.values);
+  }
+  const auto& bg = fx.at(tag + "/bg").values;
+  model.set_fourier_matrix(std::vector<double>(bg.begin(), bg.end()));
+
+  tensor::Tape<float> tape;
+  auto x = tensor::Tensor::zeros(fx.at("x").shape);
+  auto t = tensor::Tensor::zeros(fx.at("target").shape);
+  tensor::from_host(x, fx.at("x").values);
+  tensor::from_host(t, fx.at("target").values);
+  auto xv = tape.input(x), tv = tape.input(t);
+  auto y = model.forward(tape, xv);
+  // Relative L2 per sample, averaged over the batch (the reference's training loss).
+  auto norm = [&](const tensor::Var<float>& v) {
+    return ops::sqrt(tape, ops::sum(tape, ops::square(tape, v), {1, 2, 3, 4}));
+  };
+  auto loss = ops::mean(tape, ops::div(tape, norm(ops::sub(tape, y, tv)), norm(tv)), {0});
+  params.zero_grad();
+  tape.backward(loss);
+
+  // Tolerance: both sides run float32 with different GEMM and reduction orders (~1e-7 relative
+  // per op). The rotary angles reach 64 * 4 pi ~ 800 rad, where a float angle carries ~5e-5 rad
+  // of rounding: both sides form the table in double and round once, so that stays ~1e-7. Three
+  // iterations of un-normalised O(1) kernels followed by InstanceNorm and the loss's sqrt/div
+  // amplify that to ~1e-5 at most; 5e-4 of each tensor's largest entry leaves margin and still
+  // catches a wrong axis, head order, sign or factor (all O(1)).
+  const double tol = 5e-4;
+  EXPECT_LT(relative_max_error(tensor::to_host(y->value), fx.at(tag + "/y").values), tol)
+      << tag << " output";
+  EXPECT_LT(relative_max_error(tensor::to_host(loss->value), fx.at(tag + "/loss").values), tol)
+      << tag << " loss";
+  for (const auto& e : params.entries())
+    EXPECT_LT(
+        relative_max_error(tensor::to_host(e.var->grad), fx.at(tag + "/grad/" + e.name).values),
+        tol)
+        << tag << " gradient of " << e.name;
+}
+
+std::map<std::string, Record> fixture() {
+  const char* src = std::getenv("EDDYOP_SOURCE_DIR");
+  return read_fixture(std::string(src ? src : ".") + "/tests/data/ifactformer_parity_v1.bin");
+}
+
+TEST(IFactFormerParity, ParallelVariantMatchesPyTorchTensorByTensor) {
+  check_variant(fixture(), "m");
+}
+
+TEST(IFactFormerParity, ChainedVariantMatchesPyTorchTensorByTensor) {
+  check_variant(fixture(), "o");
+}
+
+TEST(IFactFormerParity, PaperConfigurationHasThePublishedParameterCount) {
+  // 1,163,331 (-m) and 1,071,171 (-o) count the frozen 3 x 48 Fourier matrix (a buffer here).
+  auto count = [](const models::IFactFormerOptions& o) {
+    models::IFactFormer<float> model(o, 0);
+    Index n = 0;
+    for (const auto& e : model.parameters().entries()) n += e.var->value.numel();
+    return n;
+  };
+  models::IFactFormerOptions o;
+  EXPECT_EQ(count(o) + 144, 1163331);
+  o.chained = true;
+  EXPECT_EQ(count(o) + 144, 1071171);
+}
+
+}  // namespace
