@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -42,6 +44,22 @@ bool scalar_as_real(const YAML::Node& n, double& out) {
 bool scalar_as_bool(const YAML::Node& n, bool& out) {
   return n.IsScalar() && YAML::convert<bool>::decode(n, out);
 }
+
+// The shortest text that reads back as the same double ("0.9", not "0.90000000000000002"), so
+// that defaults read naturally in the resolved case and in docs/case-files.md.
+std::string shortest_real(double v) {
+  char buf[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s = buf;
+  // A YAML reader must still see a real: "1" would read back as an integer.
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
+
+YAML::Node real_node(double v) { return YAML::Node(shortest_real(v)); }
 
 std::string format_number(double v) {
   std::ostringstream os;
@@ -249,7 +267,7 @@ Key& Section::add_int(const std::string& name, long long value, const std::strin
   return add(Key(name, Kind::integer, doc)).default_value(YAML::Node(value));
 }
 Key& Section::add_real(const std::string& name, double value, const std::string& doc) {
-  return add(Key(name, Kind::real, doc)).default_value(YAML::Node(value));
+  return add(Key(name, Kind::real, doc)).default_value(real_node(value));
 }
 Key& Section::add_bool(const std::string& name, bool value, const std::string& doc) {
   return add(Key(name, Kind::boolean, doc)).default_value(YAML::Node(value));
@@ -268,7 +286,7 @@ Key& Section::add_int_list(const std::string& name, std::vector<long long> value
 Key& Section::add_real_list(const std::string& name, std::vector<double> value,
                             const std::string& doc) {
   YAML::Node n(YAML::NodeType::Sequence);
-  for (auto v : value) n.push_back(v);
+  for (auto v : value) n.push_back(real_node(v));
   n.SetStyle(YAML::EmitterStyle::Flow);
   return add(Key(name, Kind::real_list, doc)).default_value(n);
 }
