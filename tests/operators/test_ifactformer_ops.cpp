@@ -51,7 +51,7 @@ TEST(IFactFormerOps, AxisKernelsParallelMatchLoops) {
   std::mt19937 rng(3);
   auto make = [&](Shape s) {
     auto t = tensor::TensorT<double>::zeros(s);
-    tensor::from_host(t, testing::random_values(static_cast<std::size_t>(s.numel()), rng));
+    tensor::from_host(t, eddyop::testing::random_values(static_cast<std::size_t>(s.numel()), rng));
     return t;
   };
   auto kx = make(Shape{B, H, X, X}), ky = make(Shape{B, H, Y, Y}), kz = make(Shape{B, H, Z, Z});
