@@ -36,7 +36,7 @@ struct Options {
   std::vector<std::string> sets;
   std::string out;
   std::optional<long long> seed;
-  std::vector<std::string> files;  // eddyop info FILE...
+  std::vector<std::string> files;  // eddyop info|evaluate|export|plot FILE...
   int verbose = 0;
   bool quiet = false;
 };
@@ -55,12 +55,42 @@ void split_at_dashes(int argc, char** argv, std::vector<std::string>& ours,
   }
 }
 
+// A YAML flow list of quoted strings, so that any path survives the trip through --set.
+std::string yaml_string_list(const std::vector<std::string>& items) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    s += i ? ", \"" : "\"";
+    for (char ch : items[i])
+      s += (ch == '"' || ch == '\\') ? std::string("\\") + ch : std::string(1, ch);
+    s += "\"";
+  }
+  return s + "]";
+}
+
+// evaluate, export and plot also take files on the command line: they replace the case's list,
+// and without a case file a minimal case is made for them (outputs under --out, default ".").
+std::vector<std::string> file_overrides(const Options& o) {
+  if (o.files.empty()) return {};
+  if (o.command == "evaluate") return {"evaluate.files=" + yaml_string_list(o.files)};
+  if (o.command == "export") return {"export.files=" + yaml_string_list(o.files)};
+  EDDYOP_CHECK(o.files.size() == 1, "cli",
+               "eddyop plot takes one statistics file (eval/stats.h5), got " << o.files.size());
+  return {"plot.stats=" + yaml_string_list(o.files).substr(1, o.files[0].size() + 2)};
+}
+
 config::Case load_case(const Options& o) {
-  EDDYOP_CHECK_HINT(!o.case_file.empty(), "cli", "eddyop " << o.command << " needs a case file",
+  const bool explicit_files = !o.files.empty();
+  EDDYOP_CHECK_HINT(!o.case_file.empty() || explicit_files, "cli",
+                    "eddyop " << o.command << " needs a case file",
                     "eddyop " << o.command << " -c cases/NAME.yaml");
   std::vector<std::string> overrides = o.sets;
+  for (auto& f : file_overrides(o)) overrides.push_back(f);
   if (o.seed) overrides.push_back("case.seed=" + std::to_string(*o.seed));
   if (!o.out.empty()) overrides.push_back("case.out=" + o.out);
+  if (o.case_file.empty()) {
+    const std::string text = "case: {name: " + o.command + ", out: \".\"}\n";
+    return config::Case::parse(text, "the command line", case_schema(), overrides);
+  }
   return config::Case::load(o.case_file, case_schema(), overrides);
 }
 
@@ -173,8 +203,14 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(name, help);
     add_common_options(*sub, o);
     sub->callback([&o, n = name] { o.command = n; });
-    if (std::string(name) == "info") {
+    const std::string n = name;
+    if (n == "info") {
       sub->add_option("files", o.files, "eddyop HDF5 files to describe instead");
+    } else if (n == "evaluate" || n == "export") {
+      sub->add_option("files", o.files,
+                      "Datasets or trajectories (replace " + n + ".files; no case file needed)");
+    } else if (n == "plot") {
+      sub->add_option("files", o.files, "eval/stats.h5 to plot (replaces plot.stats)");
     }
   }
   // CLI11 wants argv order without the PETSc part; it keeps the strings it is given.

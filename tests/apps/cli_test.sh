@@ -162,6 +162,14 @@ run info "$d/dataset.h5"
 [[ $rc -eq 0 ]] && grep -q "field u float32 (1, 2, 8, 8, 4) (trajectory,time,x,y,z)" <<<"$out"
 check "channel dataset is (trajectory, time, x, y, z): 8 cell averages between the walls" $? "rc=$rc $out"
 
+# evaluate and export take files on the command line, without a case file
+run evaluate "$d/dataset.h5" --out "$work/explicit" --set evaluate.plots=false -q
+[[ $rc -eq 0 && -f "$work/explicit/eval/metrics.json" && -f "$work/explicit/eval/report.md" ]]
+check "evaluate FILE writes metrics and a report without a case file" $? "rc=$rc $out"
+run export "$d/dataset.h5" --out "$work/explicit" -q
+[[ $rc -eq 0 && -f "$work/explicit/export/dataset/dataset.pvd" ]]
+check "export FILE writes a .pvd series without a case file" $? "rc=$rc $out $(ls -R "$work/explicit" 2>&1 | head)"
+
 # every case file that ships with eddyop is valid
 for c in "$src"/cases/*.yaml; do
   run run -c "$c" --out "$work/cases" --set run.stages=[] -q
