@@ -3,6 +3,7 @@
 // the forward never has to keep a second tensor.
 #include <cmath>
 
+#include "operators/gelu_math.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -14,12 +15,14 @@ namespace {
 
 enum class Unary { gelu, silu, tanh, sin, cos, sqrt, square };
 
-template <class T>
-KOKKOS_INLINE_FUNCTION T value(Unary f, T x) {
-  using std::cos, std::erf, std::exp, std::sin, std::sqrt, std::tanh;
+// The function is a template argument, so that each kernel is a plain loop the compiler can
+// vectorise (a runtime switch inside the loop keeps it scalar).
+template <Unary f, class T>
+KOKKOS_INLINE_FUNCTION T value(T x) {
+  using std::cos, std::exp, std::sin, std::sqrt, std::tanh;
   switch (f) {
     case Unary::gelu:
-      return T(0.5) * x * (T(1) + erf(x * T(0.70710678118654752440)));
+      return gelu_value(x);
     case Unary::silu:
       return x / (T(1) + exp(-x));
     case Unary::tanh:
@@ -35,13 +38,12 @@ KOKKOS_INLINE_FUNCTION T value(Unary f, T x) {
   }
 }
 
-template <class T>
-KOKKOS_INLINE_FUNCTION T derivative(Unary f, T x) {
-  using std::cos, std::erf, std::exp, std::sin, std::sqrt, std::tanh;
+template <Unary f, class T>
+KOKKOS_INLINE_FUNCTION T derivative(T x) {
+  using std::cos, std::exp, std::sin, std::sqrt, std::tanh;
   switch (f) {
     case Unary::gelu:  // Phi(x) + x phi(x)
-      return T(0.5) * (T(1) + erf(x * T(0.70710678118654752440))) +
-             x * T(0.39894228040143267794) * exp(T(-0.5) * x * x);
+      return gelu_derivative(x);
     case Unary::silu: {
       const T s = T(1) / (T(1) + exp(-x));
       return s * (T(1) + x * (T(1) - s));
@@ -61,23 +63,23 @@ KOKKOS_INLINE_FUNCTION T derivative(Unary f, T x) {
   }
 }
 
-template <class T>
-Var<T> unary(Tape<T>& tape, const Var<T>& x, Unary f) {
+template <Unary f, class T>
+Var<T> unary(Tape<T>& tape, const Var<T>& x) {
   auto y = tape.make(x->shape(), tape.needs_grad(x));
   const Index n = x->value.numel();
   const T* xp = x->value.ptr();
   T* yp = y->value.ptr();
   Kokkos::parallel_for(
-      "eddyop::unary::forward", range(n), KOKKOS_LAMBDA(Index i) { yp[i] = value(f, xp[i]); });
+      "eddyop::unary::forward", range(n), KOKKOS_LAMBDA(Index i) { yp[i] = value<f>(xp[i]); });
   if (y->requires_grad)
-    tape.record("eddyop::unary::backward", [&tape, x, y, f, n]() {
+    tape.record("eddyop::unary::backward", [&tape, x, y, n]() {
       if (!reached(y)) return;
       T* gx = tape.grad(x).ptr();
       const T* g = y->grad.ptr();
       const T* xv = x->value.ptr();
       Kokkos::parallel_for(
           "eddyop::unary::backward", range(n),
-          KOKKOS_LAMBDA(Index i) { gx[i] += g[i] * derivative(f, xv[i]); });
+          KOKKOS_LAMBDA(Index i) { gx[i] += g[i] * derivative<f>(xv[i]); });
     });
   return y;
 }
@@ -86,31 +88,31 @@ Var<T> unary(Tape<T>& tape, const Var<T>& x, Unary f) {
 
 template <class T>
 Var<T> gelu(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::gelu);
+  return unary<Unary::gelu>(tape, x);
 }
 template <class T>
 Var<T> silu(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::silu);
+  return unary<Unary::silu>(tape, x);
 }
 template <class T>
 Var<T> tanh(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::tanh);
+  return unary<Unary::tanh>(tape, x);
 }
 template <class T>
 Var<T> sin(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::sin);
+  return unary<Unary::sin>(tape, x);
 }
 template <class T>
 Var<T> cos(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::cos);
+  return unary<Unary::cos>(tape, x);
 }
 template <class T>
 Var<T> sqrt(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::sqrt);
+  return unary<Unary::sqrt>(tape, x);
 }
 template <class T>
 Var<T> square(Tape<T>& tape, const Var<T>& x) {
-  return unary(tape, x, Unary::square);
+  return unary<Unary::square>(tape, x);
 }
 
 #define EDDYOP_INSTANTIATE(T)                       \
