@@ -10,6 +10,7 @@
 
 #include "operators/models/fno.hpp"
 #include "operators/ops.hpp"
+#include "tests/operators/parity_fixture.hpp"
 
 namespace {
 
@@ -17,61 +18,19 @@ using namespace eddyop;
 using tensor::Index;
 using tensor::Shape;
 
-struct Record {
-  Shape shape;
-  std::vector<float> values;
-};
-
-// Reads the fixture's simple binary format (see the script's docstring).
-std::map<std::string, Record> read_fixture(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EDDYOP_CHECK_HINT(in, "test", "cannot open '" << path << "'",
-                    "run /usr/bin/python3 scripts/make_fno_fixture.py");
-  char magic[8];
-  std::uint32_t version = 0, count = 0;
-  in.read(magic, 8);
-  in.read(reinterpret_cast<char*>(&version), 4);
-  in.read(reinterpret_cast<char*>(&count), 4);
-  EDDYOP_CHECK(std::string(magic, 8) == "EDDYOPFX" && version == 1, "test",
-               "'" << path << "' is not a version-1 fixture");
-  std::map<std::string, Record> out;
-  for (std::uint32_t r = 0; r < count; ++r) {
-    std::uint32_t len = 0, rank = 0;
-    in.read(reinterpret_cast<char*>(&len), 4);
-    std::string name(len, ' ');
-    in.read(name.data(), len);
-    in.read(reinterpret_cast<char*>(&rank), 4);
-    std::vector<Index> sizes(rank);
-    in.read(reinterpret_cast<char*>(sizes.data()), static_cast<std::streamsize>(8 * rank));
-    Record rec{Shape(sizes), {}};
-    rec.values.resize(static_cast<std::size_t>(rec.shape.numel()));
-    in.read(reinterpret_cast<char*>(rec.values.data()),
-            static_cast<std::streamsize>(4 * rec.values.size()));
-    EDDYOP_CHECK(in, "test", "'" << path << "' is truncated at record " << name);
-    out.emplace(name, std::move(rec));
-  }
-  return out;
-}
+using eddyop::testing::relative_max_error;
+using Record = eddyop::testing::FixtureRecord;
 
 // PyTorch's weights1/weights2 (in, out, m1, m2, 2) <-> our (2 m1 m2, in, out, 2) blocks.
 Index spectral_index(Index blk, Index i, Index o, Index k1, Index k2, Index W, Index m1, Index m2) {
   return ((((blk * m1 + k1) * m2 + k2) * W + i) * W + o) * 2;
 }
 
-// Largest |a - b| over the largest |b|: a scale-aware error that one tiny entry cannot inflate.
-double relative_max_error(const std::vector<float>& a, const std::vector<float>& b) {
-  double err = 0, scale = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    err = std::max(err, std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
-    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
-  }
-  return err / std::max(scale, 1e-30);
-}
-
 TEST(FnoParity, OutputLossAndEveryGradientMatchPyTorch) {
   const char* src = std::getenv("EDDYOP_SOURCE_DIR");
   const std::string dir = src ? src : ".";
-  auto fx = read_fixture(dir + "/tests/data/fno2d_parity_v1.bin");
+  auto fx = eddyop::testing::read_fixture(dir + "/tests/data/fno2d_parity_v1.bin",
+                                          "scripts/make_fno_fixture.py");
   const Index W = 6, m1 = 3, m2 = 4, layers = 4;
   models::FnoOptions opt;
   opt.in_channels = 1;

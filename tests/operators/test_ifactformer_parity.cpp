@@ -11,6 +11,7 @@
 
 #include "operators/models/ifactformer.hpp"
 #include "operators/ops.hpp"
+#include "tests/operators/parity_fixture.hpp"
 
 namespace {
 
@@ -18,51 +19,8 @@ using namespace eddyop;
 using tensor::Index;
 using tensor::Shape;
 
-struct Record {
-  Shape shape;
-  std::vector<float> values;
-};
-
-// Reads the fixture's simple binary format (see the script's docstring).
-std::map<std::string, Record> read_fixture(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  EDDYOP_CHECK_HINT(in, "test", "cannot open '" << path << "'",
-                    "run /usr/bin/python3 scripts/make_ifactformer_fixture.py");
-  char magic[8];
-  std::uint32_t version = 0, count = 0;
-  in.read(magic, 8);
-  in.read(reinterpret_cast<char*>(&version), 4);
-  in.read(reinterpret_cast<char*>(&count), 4);
-  EDDYOP_CHECK(std::string(magic, 8) == "EDDYOPFX" && version == 1, "test",
-               "'" << path << "' is not a version-1 fixture");
-  std::map<std::string, Record> out;
-  for (std::uint32_t r = 0; r < count; ++r) {
-    std::uint32_t len = 0, rank = 0;
-    in.read(reinterpret_cast<char*>(&len), 4);
-    std::string name(len, ' ');
-    in.read(name.data(), len);
-    in.read(reinterpret_cast<char*>(&rank), 4);
-    std::vector<Index> sizes(rank);
-    in.read(reinterpret_cast<char*>(sizes.data()), static_cast<std::streamsize>(8 * rank));
-    Record rec{Shape(sizes), {}};
-    rec.values.resize(static_cast<std::size_t>(rec.shape.numel()));
-    in.read(reinterpret_cast<char*>(rec.values.data()),
-            static_cast<std::streamsize>(4 * rec.values.size()));
-    EDDYOP_CHECK(in, "test", "'" << path << "' is truncated at record " << name);
-    out.emplace(name, std::move(rec));
-  }
-  return out;
-}
-
-// Largest |a - b| over the largest |b|: a scale-aware error that one tiny entry cannot inflate.
-double relative_max_error(const std::vector<float>& a, const std::vector<float>& b) {
-  double err = 0, scale = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    err = std::max(err, std::abs(static_cast<double>(a[i]) - static_cast<double>(b[i])));
-    scale = std::max(scale, std::abs(static_cast<double>(b[i])));
-  }
-  return err / std::max(scale, 1e-30);
-}
+using eddyop::testing::relative_max_error;
+using Record = eddyop::testing::FixtureRecord;
 
 void check_variant(const std::map<std::string, Record>& fx, const std::string& tag) {
   models::IFactFormerOptions o;
@@ -123,7 +81,9 @@ void check_variant(const std::map<std::string, Record>& fx, const std::string& t
 
 std::map<std::string, Record> fixture() {
   const char* src = std::getenv("EDDYOP_SOURCE_DIR");
-  return read_fixture(std::string(src ? src : ".") + "/tests/data/ifactformer_parity_v1.bin");
+  return eddyop::testing::read_fixture(
+      std::string(src ? src : ".") + "/tests/data/ifactformer_parity_v1.bin",
+      "scripts/make_ifactformer_fixture.py");
 }
 
 TEST(IFactFormerParity, ParallelVariantMatchesPyTorchTensorByTensor) {
