@@ -11,6 +11,7 @@
 
 #include "solvers/channel/output.hpp"
 #include "solvers/channel/solver.hpp"
+#include "tests/solvers/channel_fixtures.hpp"
 
 using namespace eddyop;
 using namespace eddyop::solvers::channel;
@@ -18,16 +19,7 @@ using namespace eddyop::solvers::channel;
 namespace {
 
 ChannelParams small(SgsModel model) {
-  ChannelParams p;
-  p.nx = 16;
-  p.ny = 17;
-  p.nz = 8;
-  p.sgs = model;
-  p.fftw_planner = "estimate";
-  p.out_nx = 8;
-  p.out_ny = 9;
-  p.out_nz = 4;
-  return p;
+  return eddyop::testing::small_channel(model);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "solvers/channel/sgs.hpp"
 #include "solvers/channel/solver.hpp"
+#include "tests/solvers/channel_fixtures.hpp"
 
 using namespace eddyop::solvers::channel;
 
@@ -131,15 +132,7 @@ TEST(ChannelSgs, FieldKernelsEqualThePointwiseFormulas) {
   // The vectorised row kernels of sgs_viscosity() against the plain functions of the gradient
   // at every cell: same differences, different operation order (sqrt for pow), so ~1e-15.
   for (SgsModel model : {SgsModel::smagorinsky, SgsModel::wale, SgsModel::dynamic_smagorinsky}) {
-    ChannelParams p;
-    p.nx = 16;
-    p.ny = 17;
-    p.nz = 8;
-    p.sgs = model;
-    p.fftw_planner = "estimate";
-    p.out_nx = 1;
-    p.out_ny = 2;
-    p.out_nz = 1;
+    ChannelParams p = eddyop::testing::small_channel(model);
     ChannelSolver s(p, MPI_COMM_SELF);
     s.set_laminar_with_trip(15.0, 2, 0.8);
     s.step(1e-3);
