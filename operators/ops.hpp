@@ -157,4 +157,13 @@ template <class T>
 Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, const Var<T>& kz,
                             const Var<T>& v);
 
+// ---- pool.cpp: average and max pooling over the trailing 1-3 spatial axes -------------------
+// y (B, C, S'...) from x (B, C, S...), S' = (S - window) / stride + 1 per pooled axis; no padding.
+template <class T>
+Var<T> avg_pool(Tape<T>& tape, const Var<T>& x, const std::vector<Index>& window,
+                const std::vector<Index>& stride);
+template <class T>
+Var<T> max_pool(Tape<T>& tape, const Var<T>& x, const std::vector<Index>& window,
+                const std::vector<Index>& stride);
+
 }  // namespace eddyop::ops
