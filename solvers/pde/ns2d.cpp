@@ -56,21 +56,31 @@ int ns2d_record_count(const Ns2dParams& p) {
 struct Ns2dSolver::Impl {
   Ns2dParams p;
   int n = 0, nh = 0;
+  int kc = 0;                  // kept columns of the 2/3 band: k_x = 0 … kc − 1
   std::size_t nr = 0, nc = 0;  // real and complex sizes
   double t = 0.0;
   bool have_previous = false;  // AB2 history
-  // Per mode (n, nh): 2π k_x, 2π k_y, 1/(4π²|k|²) (0 at k = 0), dealias mask / n², CN factors.
-  // fu = 2π k_y / (4π²|k|²), fv = −2π k_x / (4π²|k|²): ψ̂ to û and v̂.
-  std::vector<double> kx, ky, fu, fv, mask, cn_num, cn_inv_den;
+  // Per column q: 2π k_x (0 at the Nyquist column); per row r: 2π k_y (0 at the Nyquist row) and
+  // whether the row is in the 2/3 band. Per mode (n, nh): 1/(4π²|k|²) (0 at k = 0) and the CN
+  // factors 1 − a and 1/(1 + a). ψ̂ = ω̂/(4π²|k|²); û = i 2πk_y ψ̂, v̂ = −i 2πk_x ψ̂.
+  std::vector<double> kxq, kyr, inv_lap, cn_num, cn_inv_den;
+  std::vector<char> row_kept;
+  double inv_nr = 0.0;  // the dealias mask's value in the band: 1/n²
   detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch, spectra4;
   detail::FftwPtr<double> fields4;
   fftw_complex *d_u = nullptr, *d_v = nullptr, *d_wx = nullptr, *d_wy = nullptr;
   double *u = nullptr, *v = nullptr, *wx = nullptr, *wy = nullptr;
-  detail::Plan r2c, c2r, c2r4;
+  // 2-D transforms for input and output (set_vorticity, forcing, vorticity, velocity).
+  detail::Plan r2c, c2r;
+  // The step's transforms, split into 1-D passes so that the forward one is pruned to the band:
+  // inverse = columns (c2c along y, 4 fields × nh columns) then rows (c2r along x, 4n rows);
+  // forward = rows (r2c along x, n rows) then only the kc kept columns (c2c along y).
+  detail::Plan inv_cols, inv_rows, fwd_rows, fwd_cols;
 
   explicit Impl(const Ns2dParams& params) : p(params), n(params.n), nh(params.n / 2 + 1) {
     nr = static_cast<std::size_t>(n) * n;
     nc = static_cast<std::size_t>(n) * nh;
+    inv_nr = 1.0 / static_cast<double>(nr);
     w_hat = detail::fftw_alloc<fftw_complex>(nc);
     f_hat = detail::fftw_alloc<fftw_complex>(nc);
     rhs = detail::fftw_alloc<fftw_complex>(nc);
@@ -86,38 +96,46 @@ struct Ns2dSolver::Impl {
     v = u + nr;
     wx = v + nr;
     wy = wx + nr;
-    // FFTW_ESTIMATE: a deterministic plan, so the same seed gives bitwise the same trajectory.
+    const double kcut = (2.0 / 3.0) * (n / 2);
+    kc = static_cast<int>(std::floor(kcut)) + 1;
+    // FFTW_ESTIMATE: a deterministic plan, so the same seed gives bitwise the same trajectory,
+    // in every process (1 rank and 2 ranks give the same bits).
     r2c.reset(fftw_plan_dft_r2c_2d(n, n, u, scratch.get(), FFTW_ESTIMATE));
     c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), u, FFTW_ESTIMATE));
-    const int dims[2] = {n, n};
-    c2r4.reset(fftw_plan_many_dft_c2r(2, dims, 4, spectra4.get(), nullptr, 1, static_cast<int>(nc),
-                                      fields4.get(), nullptr, 1, static_cast<int>(nr),
-                                      FFTW_ESTIMATE));
-    EDDYOP_CHECK(r2c && c2r && c2r4, kComponent, "FFTW could not plan a " << n << "^2 transform");
+    const int inh = nh, inc = static_cast<int>(nc), len = n;
+    const fftw_iodim col{n, inh, inh};
+    const fftw_iodim inv_many[2] = {{4, inc, inc}, {nh, 1, 1}};
+    inv_cols.reset(fftw_plan_guru_dft(1, &col, 2, inv_many, spectra4.get(), spectra4.get(),
+                                      FFTW_BACKWARD, FFTW_ESTIMATE));
+    // c2r destroys its input: the spectra are refilled before every use.
+    inv_rows.reset(fftw_plan_many_dft_c2r(1, &len, 4 * n, spectra4.get(), nullptr, 1, inh,
+                                          fields4.get(), nullptr, 1, n, FFTW_ESTIMATE));
+    fwd_rows.reset(fftw_plan_many_dft_r2c(1, &len, n, u, nullptr, 1, n, scratch.get(), nullptr, 1,
+                                          inh, FFTW_ESTIMATE | FFTW_DESTROY_INPUT));
+    const fftw_iodim fwd_many{kc, 1, 1};
+    fwd_cols.reset(fftw_plan_guru_dft(1, &col, 1, &fwd_many, scratch.get(), scratch.get(),
+                                      FFTW_FORWARD, FFTW_ESTIMATE));
+    EDDYOP_CHECK(r2c && c2r && inv_cols && inv_rows && fwd_rows && fwd_cols, kComponent,
+                 "FFTW could not plan a " << n << "^2 transform");
 
-    kx.resize(nc);
-    ky.resize(nc);
-    fu.resize(nc);
-    fv.resize(nc);
-    mask.resize(nc);
+    kxq.resize(nh);
+    kyr.resize(n);
+    row_kept.resize(n);
+    inv_lap.resize(nc);
     cn_num.resize(nc);
     cn_inv_den.resize(nc);
-    const double kcut = (2.0 / 3.0) * (n / 2);
+    // Derivatives of the Nyquist modes are set to zero (their sign is ambiguous), so that
+    // velocities and gradients are real fields whose curl and divergence are consistent.
+    for (int q = 0; q < nh; ++q) kxq[q] = q == n / 2 ? 0.0 : 2.0 * kPi * q;
     for (int r = 0; r < n; ++r) {
       const int kyi = r <= n / 2 ? r : r - n;
+      kyr[r] = r == n / 2 ? 0.0 : 2.0 * kPi * kyi;
+      row_kept[r] = std::abs(kyi) <= kcut;
       for (int q = 0; q < nh; ++q) {
         const std::size_t m = static_cast<std::size_t>(r) * nh + q;
-        // Derivatives of the Nyquist modes are set to zero (their sign is ambiguous), so that
-        // velocities and gradients are real fields whose curl and divergence are consistent.
-        kx[m] = q == n / 2 ? 0.0 : 2.0 * kPi * q;
-        ky[m] = r == n / 2 ? 0.0 : 2.0 * kPi * kyi;
         const double lap =
             4.0 * kPi * kPi * (static_cast<double>(q) * q + static_cast<double>(kyi) * kyi);
-        const double inv_lap = lap > 0.0 ? 1.0 / lap : 0.0;
-        fu[m] = ky[m] * inv_lap;
-        fv[m] = -kx[m] * inv_lap;
-        const bool keep = std::abs(kyi) <= kcut && q <= kcut;
-        mask[m] = keep ? 1.0 / static_cast<double>(nr) : 0.0;
+        inv_lap[m] = lap > 0.0 ? 1.0 / lap : 0.0;
         const double a = 0.5 * p.dt * p.nu * lap;
         cn_num[m] = 1.0 - a;
         cn_inv_den[m] = 1.0 / (1.0 + a);
@@ -143,18 +161,26 @@ struct Ns2dSolver::Impl {
   // One pass over ω̂ fills the spectra of u = ∂ψ/∂y, v = −∂ψ/∂x (ψ̂ = ω̂ / (4π²|k|²)) and,
   // when `gradient`, of ∂ω/∂x and ∂ω/∂y: i c ω̂ = (−c Im ω̂, c Re ω̂).
   void derivative_spectra(const fftw_complex* w, bool gradient) const {
-    fftw_complex *du = d_u, *dv = d_v, *dx = d_wx, *dy = d_wy;
-    for (std::size_t m = 0; m < nc; ++m) {
-      const double re = w[m][0], im = w[m][1];
-      du[m][0] = -fu[m] * im;
-      du[m][1] = fu[m] * re;
-      dv[m][0] = -fv[m] * im;
-      dv[m][1] = fv[m] * re;
-      if (gradient) {
-        dx[m][0] = -kx[m] * im;
-        dx[m][1] = kx[m] * re;
-        dy[m][0] = -ky[m] * im;
-        dy[m][1] = ky[m] * re;
+    const double* kx = kxq.data();
+    for (int r = 0; r < n; ++r) {
+      const std::size_t o = static_cast<std::size_t>(r) * nh;
+      const fftw_complex* wr = w + o;
+      const double* il = inv_lap.data() + o;
+      fftw_complex *du = d_u + o, *dv = d_v + o, *dx = d_wx + o, *dy = d_wy + o;
+      const double ky = kyr[r];
+      for (int q = 0; q < nh; ++q) {
+        const double re = wr[q][0], im = wr[q][1];
+        const double fu = ky * il[q], fv = -kx[q] * il[q];
+        du[q][0] = -fu * im;
+        du[q][1] = fu * re;
+        dv[q][0] = -fv * im;
+        dv[q][1] = fv * re;
+        if (gradient) {
+          dx[q][0] = -kx[q] * im;
+          dx[q][1] = kx[q] * re;
+          dy[q][0] = -ky * im;
+          dy[q][1] = ky * re;
+        }
       }
     }
   }
@@ -168,22 +194,45 @@ struct Ns2dSolver::Impl {
     inverse(d_v, vo);
   }
 
-  // scratch = FFT(u·∇ω) (unnormalised, not yet dealiased): 4 inverse and 1 forward real FFTs.
+  // scratch = FFT(u·∇ω) (unnormalised) on the 2/3 band's columns k_x < kc; the other columns
+  // hold partial (row-transformed) values that the dealiasing drops. 4 inverse real FFTs and
+  // one forward real FFT pruned to the kept columns.
   void advection_of(const fftw_complex* w) {
     derivative_spectra(w, true);
-    fftw_execute(c2r4.get());  // u, v, ∂ω/∂x, ∂ω/∂y in one batched plan
+    fftw_execute(inv_cols.get());
+    fftw_execute(inv_rows.get());
     double* nl = u;
     for (std::size_t k = 0; k < nr; ++k) nl[k] = u[k] * wx[k] + v[k] * wy[k];
-    forward(nl, scratch.get());
+    fftw_execute(fwd_rows.get());
+    fftw_execute(fwd_cols.get());
+  }
+
+  // For every mode m, with F = f̂ − dealias(FFT(u·∇ω)) / n² (f̂ alone outside the band),
+  // calls op(m, Re F, Im F); the band's modes first, row by row.
+  template <class Op>
+  void for_each_rhs(Op&& op) const {
+    const fftw_complex *f = f_hat.get(), *s = scratch.get();
+    for (int r = 0; r < n; ++r) {
+      const std::size_t o = static_cast<std::size_t>(r) * nh;
+      const int qk = row_kept[r] ? kc : 0;
+      for (int q = 0; q < qk; ++q) {
+        const std::size_t m = o + q;
+        op(m, f[m][0] - inv_nr * s[m][0], f[m][1] - inv_nr * s[m][1]);
+      }
+      for (int q = qk; q < nh; ++q) {
+        const std::size_t m = o + q;
+        op(m, f[m][0], f[m][1]);
+      }
+    }
   }
 
   // out = F(ω) = f̂ − dealias(FFT(u·∇ω)) / n².
   void rhs_of(const fftw_complex* w, fftw_complex* out) {
     advection_of(w);
-    for (std::size_t m = 0; m < nc; ++m) {
-      out[m][0] = f_hat[m][0] - mask[m] * scratch[m][0];
-      out[m][1] = f_hat[m][1] - mask[m] * scratch[m][1];
-    }
+    for_each_rhs([out](std::size_t m, double fre, double fim) {
+      out[m][0] = fre;
+      out[m][1] = fim;
+    });
   }
 
   // ω̂ ← [(1 − a) ω̂_base + dt (c1 F1 + c2 F2)] / (1 + a), a = dt ν 4π²|k|² / 2.
@@ -212,16 +261,15 @@ struct Ns2dSolver::Impl {
       advection_of(w_hat.get());
       const double dt = p.dt;
       fftw_complex *w = w_hat.get(), *fp = rhs_prev.get();
-      for (std::size_t m = 0; m < nc; ++m) {
-        const double fre = f_hat[m][0] - mask[m] * scratch[m][0];
-        const double fim = f_hat[m][1] - mask[m] * scratch[m][1];
-        const double re = cn_num[m] * w[m][0] + dt * (1.5 * fre - 0.5 * fp[m][0]);
-        const double im = cn_num[m] * w[m][1] + dt * (1.5 * fim - 0.5 * fp[m][1]);
-        w[m][0] = re * cn_inv_den[m];
-        w[m][1] = im * cn_inv_den[m];
+      const double *num = cn_num.data(), *den = cn_inv_den.data();
+      for_each_rhs([=](std::size_t m, double fre, double fim) {
+        const double re = num[m] * w[m][0] + dt * (1.5 * fre - 0.5 * fp[m][0]);
+        const double im = num[m] * w[m][1] + dt * (1.5 * fim - 0.5 * fp[m][1]);
+        w[m][0] = re * den[m];
+        w[m][1] = im * den[m];
         fp[m][0] = fre;
         fp[m][1] = fim;
-      }
+      });
     }
     t += p.dt;
   }
