@@ -16,6 +16,8 @@
 #include <mutex>
 
 #include "core/tensor/fft.hpp"
+#include "operators/fourier_layer.hpp"
+#include "operators/gelu_math.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -75,10 +77,28 @@ Index spectral_modes(const std::vector<Index>& modes) {
   return n;
 }
 
+namespace {
+
+// Sum of n contiguous values, in double with four partial sums (vectorises; no float drift).
 template <class T>
-Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
-                     const std::vector<Index>& modes) {
-  const Shape& xs = x->shape();
+T row_sum(const T* v, Index n) {
+  double s[4] = {0, 0, 0, 0};
+  Index i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; ++j) s[j] += static_cast<double>(v[i + j]);
+  for (; i < n; ++i) s[0] += static_cast<double>(v[i]);
+  return static_cast<T>((s[0] + s[1]) + (s[2] + s[3]));
+}
+
+// The sizes of one spectral convolution, checked once.
+struct Geometry {
+  std::vector<Index> n;
+  Index B, Cin, Cout, M, H, S, N, nl;
+  ModeTable pos;
+};
+
+template <class T>
+Geometry geometry(const Shape& xs, const Shape& ws, const std::vector<Index>& modes) {
   const int d = xs.rank() - 2;
   EDDYOP_CHECK(d >= 1 && d <= 3, "spectral_conv",
                "input " << xs.str()
@@ -86,30 +106,39 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
                            "with 1 to 3 spatial axes");
   EDDYOP_CHECK(static_cast<int>(modes.size()) == d, "spectral_conv",
                modes.size() << " mode counts for " << d << " spatial axes");
-  std::vector<Index> n(xs.sizes().begin() + 2, xs.sizes().end());
+  Geometry g;
+  g.n.assign(xs.sizes().begin() + 2, xs.sizes().end());
   for (int a = 0; a < d; ++a) {
-    const Index ma = modes[static_cast<std::size_t>(a)], na = n[static_cast<std::size_t>(a)];
+    const Index ma = modes[static_cast<std::size_t>(a)], na = g.n[static_cast<std::size_t>(a)];
     const bool ok = a == d - 1 ? (ma >= 1 && ma <= na / 2 + 1) : (ma >= 1 && 2 * ma <= na);
     EDDYOP_CHECK(ok, "spectral_conv",
                  "modes " << ma << " on axis " << a << " of size " << na
                           << " (need 1 <= m <= n/2 on the first axes, n/2+1 on the last)");
   }
-  const Index B = xs[0], Cin = xs[1], M = spectral_modes(modes), Cout = w->shape()[2];
-  EDDYOP_CHECK(w->shape() == Shape({M, Cin, Cout, 2}), "spectral_conv",
-               "weight " << w->shape().str() << " does not fit input " << xs.str() << " with " << M
+  g.B = xs[0];
+  g.Cin = xs[1];
+  g.M = spectral_modes(modes);
+  g.Cout = ws[2];
+  EDDYOP_CHECK(ws == Shape({g.M, g.Cin, g.Cout, 2}), "spectral_conv",
+               "weight " << ws.str() << " does not fit input " << xs.str() << " with " << g.M
                          << " kept modes");
-  const Index H = n.back() / 2 + 1, S = xs.span(2, xs.rank() - 1) * H, N = xs.span(2, xs.rank());
-  const Index nl = n.back();
-  const ModeTable pos = mode_table(n, modes);
+  g.H = g.n.back() / 2 + 1;
+  g.S = xs.span(2, xs.rank() - 1) * g.H;
+  g.N = xs.span(2, xs.rank());
+  g.nl = g.n.back();
+  g.pos = mode_table(g.n, modes);
+  return g;
+}
 
-  Shape ys = xs;
-  ys[1] = Cout;
-  auto y = tape.make(ys, tape.needs_grad(x) || tape.needs_grad(w));
-
-  Kokkos::Profiling::pushRegion("eddyop::SpectralConv::forward");
+// out (B, Cout, S...) = the spectral convolution of x; A (M, B, Cin, 2): the gathered modes,
+// kept for dW (tape scratch). Uses workspaces 0 and 1.
+template <class T>
+void spectral_forward(Tape<T>& tape, const Geometry& g, const T* x, const T* w, T* out,
+                      const tensor::TensorT<T>& A) {
+  const Index B = g.B, Cin = g.Cin, Cout = g.Cout, M = g.M, S = g.S;
+  const ModeTable pos = g.pos;
   auto X = tape.workspace(0, Shape({B, Cin, S, 2}));
-  tensor::fft::r2c(X.ptr(), x->value.ptr(), B * Cin, n);
-  auto A = tape.scratch(Shape({M, B, Cin, 2}));  // saved for dW
+  tensor::fft::r2c(X.ptr(), x, B * Cin, g.n);
   {
     const T* Xp = X.ptr();
     T* Ap = A.ptr();
@@ -121,8 +150,8 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
         });
   }
   auto O = tape.scratch(Shape({M, B, Cout, 2}));
-  tensor::cgemm_batched(O.ptr(), A.ptr(), w->value.ptr(), B, Cout, Cin, Trans::no, Trans::no, T(0),
-                        M, B * Cout * 2, B * Cin * 2, Cin * Cout * 2);
+  tensor::cgemm_batched(O.ptr(), A.ptr(), w, B, Cout, Cin, Trans::no, Trans::no, T(0), M,
+                        B * Cout * 2, B * Cin * 2, Cin * Cout * 2);
   auto Y = tape.workspace(1, Shape({B, Cout, S, 2}));
   Kokkos::deep_copy(
       Kokkos::subview(Y.data, std::make_pair(std::size_t{0}, static_cast<std::size_t>(Y.numel()))),
@@ -130,7 +159,7 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
   {
     const T* Op = O.ptr();
     T* Yp = Y.ptr();
-    const T inv = T(1) / T(N);
+    const T inv = T(1) / T(g.N);
     Kokkos::parallel_for(
         "eddyop::SpectralConv::forward::scatter", range(M * B * Cout), KOKKOS_LAMBDA(Index i) {
           const Index m = i / (B * Cout), bo = i % (B * Cout);
@@ -139,66 +168,162 @@ Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
         });
   }
   Kokkos::fence();
-  tensor::fft::hermitian_fold(Y.ptr(), B * Cout, n);
-  tensor::fft::c2r(y->value.ptr(), Y.ptr(), B * Cout, n);
-  Kokkos::Profiling::popRegion();
+  tensor::fft::hermitian_fold(Y.ptr(), B * Cout, g.n);
+  tensor::fft::c2r(out, Y.ptr(), B * Cout, g.n);
+}
 
+// The backward of spectral_forward for the upstream gradient dy (B, Cout, S...): dW += ...,
+// dx += ... (when asked). Uses workspaces 0, 1 and 2.
+template <class T>
+void spectral_backward(Tape<T>& tape, const Geometry& g, const T* dy, const Var<T>& x,
+                       const Var<T>& w, const tensor::TensorT<T>& A) {
+  const Index B = g.B, Cin = g.Cin, Cout = g.Cout, M = g.M, S = g.S, H = g.H, nl = g.nl;
+  const ModeTable pos = g.pos;
+  auto G = tape.workspace(0, Shape({B, Cout, S, 2}));
+  tensor::fft::r2c(G.ptr(), dy, B * Cout, g.n);
+  auto GO = tape.scratch(Shape({M, B, Cout, 2}));
+  {
+    const T* Gp = G.ptr();
+    T* GOp = GO.ptr();
+    const T inv = T(1) / T(g.N);
+    Kokkos::parallel_for(
+        "eddyop::SpectralConv::backward::gather", range(M * B * Cout), KOKKOS_LAMBDA(Index i) {
+          const Index m = i / (B * Cout), bo = i % (B * Cout);
+          const Index kl = pos(m) % H;
+          const T c = (kl == 0 || 2 * kl == nl) ? T(1) : T(2);
+          GOp[2 * i] = c * inv * Gp[2 * (bo * S + pos(m))];
+          GOp[2 * i + 1] = c * inv * Gp[2 * (bo * S + pos(m)) + 1];
+        });
+  }
+  if (tape.needs_grad(w)) {  // dW_m (Cin, Cout) += A_m^H (Cin, B) G_m (B, Cout)
+    Kokkos::Profiling::pushRegion("eddyop::SpectralConv::backward::weights");
+    tensor::cgemm_batched(tape.grad(w).ptr(), A.ptr(), GO.ptr(), Cin, Cout, B, Trans::conj,
+                          Trans::no, T(1), M, Cin * Cout * 2, B * Cin * 2, B * Cout * 2);
+    Kokkos::Profiling::popRegion();
+  }
+  if (!tape.needs_grad(x)) return;
+  auto dA = tape.scratch(Shape({M, B, Cin, 2}));  // dA_m (B, Cin) = G_m (B, Cout) W_m^H
+  tensor::cgemm_batched(dA.ptr(), GO.ptr(), w->value.ptr(), B, Cin, Cout, Trans::no, Trans::conj,
+                        T(0), M, B * Cin * 2, B * Cout * 2, Cin * Cout * 2);
+  auto dX = tape.workspace(1, Shape({B, Cin, S, 2}));
+  Kokkos::deep_copy(Kokkos::subview(dX.data, std::make_pair(std::size_t{0},
+                                                            static_cast<std::size_t>(dX.numel()))),
+                    T(0));
+  {
+    const T* dAp = dA.ptr();
+    T* dXp = dX.ptr();
+    Kokkos::parallel_for(
+        "eddyop::SpectralConv::backward::scatter", range(M * B * Cin), KOKKOS_LAMBDA(Index i) {
+          const Index m = i / (B * Cin), bc = i % (B * Cin);
+          const Index kl = pos(m) % H;
+          const T c = (kl == 0 || 2 * kl == nl) ? T(1) : T(0.5);  // c2r will double it back
+          dXp[2 * (bc * S + pos(m))] = c * dAp[2 * i];
+          dXp[2 * (bc * S + pos(m)) + 1] = c * dAp[2 * i + 1];
+        });
+  }
+  Kokkos::fence();
+  tensor::fft::hermitian_fold(dX.ptr(), B * Cin, g.n);
+  auto dx = tape.workspace(2, x->shape());
+  tensor::fft::c2r(dx.ptr(), dX.ptr(), B * Cin, g.n);
+  T* gx = tape.grad(x).ptr();
+  const T* dxp = dx.ptr();
+  Kokkos::parallel_for(
+      "eddyop::SpectralConv::backward::input", range(x->value.numel()),
+      KOKKOS_LAMBDA(Index i) { gx[i] += dxp[i]; });
+}
+
+}  // namespace
+
+template <class T>
+Var<T> spectral_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w,
+                     const std::vector<Index>& modes) {
+  const Geometry g = geometry<T>(x->shape(), w->shape(), modes);
+  Shape ys = x->shape();
+  ys[1] = g.Cout;
+  auto y = tape.make(ys, tape.needs_grad(x) || tape.needs_grad(w));
+  Kokkos::Profiling::pushRegion("eddyop::SpectralConv::forward");
+  auto A = tape.scratch(Shape({g.M, g.B, g.Cin, 2}));  // saved for dW
+  spectral_forward(tape, g, x->value.ptr(), w->value.ptr(), y->value.ptr(), A);
+  Kokkos::Profiling::popRegion();
   if (y->requires_grad)
-    tape.record("eddyop::SpectralConv::backward", [&tape, x, w, y, A, n, pos, B, Cin, Cout, M, S, N,
-                                                   H, nl]() {
+    tape.record("eddyop::SpectralConv::backward", [&tape, x, w, y, A, g]() {
       if (!reached(y)) return;
-      auto G = tape.workspace(0, Shape({B, Cout, S, 2}));
-      tensor::fft::r2c(G.ptr(), y->grad.ptr(), B * Cout, n);
-      auto GO = tape.scratch(Shape({M, B, Cout, 2}));
-      {
-        const T* Gp = G.ptr();
-        T* GOp = GO.ptr();
-        const T inv = T(1) / T(N);
+      spectral_backward(tape, g, y->grad.ptr(), x, w, A);
+    });
+  return y;
+}
+
+template <class T>
+Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& skip_w,
+                     const Var<T>& skip_b, const std::vector<Index>& modes, bool activate) {
+  const Geometry g = geometry<T>(x->shape(), w->shape(), modes);
+  const Index B = g.B, Cin = g.Cin, Cout = g.Cout, P = g.N;
+  EDDYOP_CHECK(skip_w->shape() == Shape({Cout, Cin}) && skip_b->shape() == Shape({Cout}),
+               "fourier_layer",
+               "skip weight " << skip_w->shape().str() << " / bias " << skip_b->shape().str()
+                              << " do not fit " << Cin << " -> " << Cout << " channels");
+  Shape ys = x->shape();
+  ys[1] = Cout;
+  const bool grad = tape.needs_grad(x) || tape.needs_grad(w) || tape.needs_grad(skip_w) ||
+                    tape.needs_grad(skip_b);
+  auto y = tape.make(ys, grad);
+  Kokkos::Profiling::pushRegion("eddyop::FourierLayer::forward");
+  // z = spectral(x) + skip_w x + skip_b, written once; y = gelu(z) in place unless z is kept.
+  const bool keep_z = activate && y->requires_grad;
+  tensor::TensorT<T> z = keep_z ? tape.scratch(ys) : y->value;
+  auto A = tape.scratch(Shape({g.M, B, Cin, 2}));
+  spectral_forward(tape, g, x->value.ptr(), w->value.ptr(), z.ptr(), A);
+  tensor::gemm_batched(z.ptr(), skip_w->value.ptr(), x->value.ptr(), Cout, P, Cin, Trans::no,
+                       Trans::no, T(1), T(1), B, Cout * P, 0, Cin * P);
+  {
+    const T* bp = skip_b->value.ptr();
+    T* zp = z.ptr();
+    T* yp = y->value.ptr();
+    for (Index r = 0; r < B * Cout; ++r) {  // one row (sample, channel) at a time: no division
+      const T bias = bp[r % Cout];
+      T* zr = zp + r * P;
+      T* yr = yp + r * P;
+      if (activate)
         Kokkos::parallel_for(
-            "eddyop::SpectralConv::backward::gather", range(M * B * Cout), KOKKOS_LAMBDA(Index i) {
-              const Index m = i / (B * Cout), bo = i % (B * Cout);
-              const Index kl = pos(m) % H;
-              const T c = (kl == 0 || 2 * kl == nl) ? T(1) : T(2);
-              GOp[2 * i] = c * inv * Gp[2 * (bo * S + pos(m))];
-              GOp[2 * i + 1] = c * inv * Gp[2 * (bo * S + pos(m)) + 1];
+            "eddyop::FourierLayer::forward::bias_gelu", range(P), KOKKOS_LAMBDA(Index i) {
+              const T v = zr[i] + bias;
+              zr[i] = v;
+              yr[i] = gelu_value(v);
             });
-      }
-      if (tape.needs_grad(w)) {  // dW_m (Cin, Cout) += A_m^H (Cin, B) G_m (B, Cout)
-        Kokkos::Profiling::pushRegion("eddyop::SpectralConv::backward::weights");
-        tensor::cgemm_batched(tape.grad(w).ptr(), A.ptr(), GO.ptr(), Cin, Cout, B, Trans::conj,
-                              Trans::no, T(1), M, Cin * Cout * 2, B * Cin * 2, B * Cout * 2);
-        Kokkos::Profiling::popRegion();
-      }
-      if (!tape.needs_grad(x)) return;
-      auto dA = tape.scratch(Shape({M, B, Cin, 2}));  // dA_m (B, Cin) = G_m (B, Cout) W_m^H
-      tensor::cgemm_batched(dA.ptr(), GO.ptr(), w->value.ptr(), B, Cin, Cout, Trans::no,
-                            Trans::conj, T(0), M, B * Cin * 2, B * Cout * 2, Cin * Cout * 2);
-      auto dX = tape.workspace(1, Shape({B, Cin, S, 2}));
-      Kokkos::deep_copy(
-          Kokkos::subview(dX.data,
-                          std::make_pair(std::size_t{0}, static_cast<std::size_t>(dX.numel()))),
-          T(0));
-      {
-        const T* dAp = dA.ptr();
-        T* dXp = dX.ptr();
+      else
         Kokkos::parallel_for(
-            "eddyop::SpectralConv::backward::scatter", range(M * B * Cin), KOKKOS_LAMBDA(Index i) {
-              const Index m = i / (B * Cin), bc = i % (B * Cin);
-              const Index kl = pos(m) % H;
-              const T c = (kl == 0 || 2 * kl == nl) ? T(1) : T(0.5);  // c2r will double it back
-              dXp[2 * (bc * S + pos(m))] = c * dAp[2 * i];
-              dXp[2 * (bc * S + pos(m)) + 1] = c * dAp[2 * i + 1];
-            });
+            "eddyop::FourierLayer::forward::bias", range(P),
+            KOKKOS_LAMBDA(Index i) { zr[i] += bias; });
+    }
+  }
+  Kokkos::Profiling::popRegion();
+  if (y->requires_grad)
+    tape.record("eddyop::FourierLayer::backward", [&tape, x, w, skip_w, skip_b, y, z, A, g,
+                                                   activate, B, Cin, Cout, P]() {
+      if (!reached(y)) return;
+      // dz = dy gelu'(z), in workspace 3 (dy itself without the activation).
+      const T* dz = y->grad.ptr();
+      if (activate) {
+        auto ws = tape.workspace(3, y->shape());
+        const T* gy = y->grad.ptr();
+        const T* zp = z.ptr();
+        T* d = ws.ptr();
+        Kokkos::parallel_for(
+            "eddyop::FourierLayer::backward::gelu", range(B * Cout * P),
+            KOKKOS_LAMBDA(Index i) { d[i] = gy[i] * gelu_derivative(zp[i]); });
+        dz = d;
       }
-      Kokkos::fence();
-      tensor::fft::hermitian_fold(dX.ptr(), B * Cin, n);
-      auto dx = tape.workspace(2, x->shape());
-      tensor::fft::c2r(dx.ptr(), dX.ptr(), B * Cin, n);
-      T* gx = tape.grad(x).ptr();
-      const T* dxp = dx.ptr();
-      Kokkos::parallel_for(
-          "eddyop::SpectralConv::backward::input", range(x->value.numel()),
-          KOKKOS_LAMBDA(Index i) { gx[i] += dxp[i]; });
+      if (tape.needs_grad(skip_b)) {
+        T* db = tape.grad(skip_b).ptr();
+        for (Index r = 0; r < B * Cout; ++r) db[r % Cout] += row_sum(dz + r * P, P);
+      }
+      if (tape.needs_grad(skip_w))  // dw (Cout, Cin) += sum_b dz_b x_b^T
+        tensor::gemm_batched(tape.grad(skip_w).ptr(), dz, x->value.ptr(), Cout, Cin, P, Trans::no,
+                             Trans::yes, T(1), T(1), B, 0, Cout * P, Cin * P);
+      if (tape.needs_grad(x))  // dx_b (Cin, P) += w^T dz_b
+        tensor::gemm_batched(tape.grad(x).ptr(), skip_w->value.ptr(), dz, Cin, P, Cout, Trans::yes,
+                             Trans::no, T(1), T(1), B, Cin * P, 0, Cout * P);
+      if (tape.needs_grad(w) || tape.needs_grad(x)) spectral_backward(tape, g, dz, x, w, A);
     });
   return y;
 }
@@ -207,5 +332,11 @@ template Var<float> spectral_conv<float>(Tape<float>&, const Var<float>&, const 
                                          const std::vector<Index>&);
 template Var<double> spectral_conv<double>(Tape<double>&, const Var<double>&, const Var<double>&,
                                            const std::vector<Index>&);
+template Var<float> fourier_layer<float>(Tape<float>&, const Var<float>&, const Var<float>&,
+                                         const Var<float>&, const Var<float>&,
+                                         const std::vector<Index>&, bool);
+template Var<double> fourier_layer<double>(Tape<double>&, const Var<double>&, const Var<double>&,
+                                           const Var<double>&, const Var<double>&,
+                                           const std::vector<Index>&, bool);
 
 }  // namespace eddyop::ops

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <random>
 
+#include "operators/fourier_layer.hpp"
 #include "operators/ops.hpp"
 
 namespace eddyop::models {
@@ -125,10 +126,9 @@ Var<T> Fno<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
                  std::vector<Index>(static_cast<std::size_t>(d), pad), ops::PadMode::zero);
   for (Index l = 0; l < options_.layers; ++l) {
     const auto i = static_cast<std::size_t>(l);
-    Var<T> spectral = ops::spectral_conv(tape, h, spectral_w_[i], options_.modes);
-    Var<T> skip = ops::pointwise_conv(tape, h, skip_w_[i], skip_b_[i]);
-    h = ops::add(tape, spectral, skip);
-    if (l + 1 < options_.layers) h = ops::gelu(tape, h);
+    // spectral_conv + pointwise_conv + add (+ gelu) in one op: one output buffer.
+    h = ops::fourier_layer(tape, h, spectral_w_[i], skip_w_[i], skip_b_[i], options_.modes,
+                           l + 1 < options_.layers);
   }
   if (pad > 0)
     for (int a = 0; a < d; ++a) h = ops::slice(tape, h, 2 + a, 0, xs[2 + a]);

@@ -1,6 +1,7 @@
 // Every op's backward against central differences in double precision, with shapes that hit
 // the edge paths: size-1 axes, odd sizes, broadcasting, odd numbers of modes, strides that do
 // not divide the input.
+#include "operators/fourier_layer.hpp"
 #include "operators/ops.hpp"
 #include "tests/operators/gradcheck.hpp"
 
@@ -166,6 +167,18 @@ TEST(OpGradients, SpectralConvIn1To3DWithOddModes) {
     expect_gradients({c.x, Shape{M, Cin, Cout, 2}},
                      [&](T& t, const V& v) { return ops::spectral_conv(t, v[0], v[1], c.modes); });
   }
+}
+
+TEST(OpGradients, FusedFourierLayerWithAndWithoutGelu) {
+  for (bool act : {true, false})
+    for (auto [xs, modes] :
+         {std::pair<Shape, std::vector<Index>>{Shape{2, 3, 8}, {3}}, {Shape{1, 2, 6, 7}, {3, 3}}}) {
+      const Index Cin = xs[1], Cout = 2, M = ops::spectral_modes(modes);
+      expect_gradients({xs, Shape{M, Cin, Cout, 2}, Shape{Cout, Cin}, Shape{Cout}},
+                       [&, m = modes, a = act](T& t, const V& v) {
+                         return ops::fourier_layer(t, v[0], v[1], v[2], v[3], m, a);
+                       });
+    }
 }
 
 }  // namespace
