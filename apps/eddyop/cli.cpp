@@ -15,6 +15,7 @@
 #include "core/log.hpp"
 #include "eddyop/case_schema.hpp"
 #include "eddyop/info.hpp"
+#include "eddyop/run_case.hpp"
 #include "eddyop/stages.hpp"
 #include "eddyop/version.hpp"
 #include "runtime.hpp"
@@ -39,6 +40,7 @@ struct Options {
   std::vector<std::string> files;  // eddyop info|evaluate|export|plot FILE...
   int verbose = 0;
   bool quiet = false;
+  std::string from;  // eddyop run --from STAGE
 };
 
 // Everything after "--" belongs to PETSc (-log_view, -ksp_type cg, ...).
@@ -137,35 +139,6 @@ int run_stage(const Stage& s, const StageContext& context) {
   return s.run(context) == StageResult::done ? kOk : not_built(s);
 }
 
-// `eddyop run`: every stage of the case in order, in its run directory.
-int run_case(const StageContext& context) {
-  const auto& c = context.case_;
-  if (context.rank == 0) {
-    write_file_atomic(std::filesystem::path(context.run_dir) / "config.resolved.yaml",
-                      c.resolved_yaml());
-  }
-  MPI_Barrier(MPI_COMM_WORLD);
-  spdlog::info("run '{}' in {}", c.get<std::string>("case.name"), context.run_dir);
-  std::vector<std::string> missing;
-  for (const auto& name : c.get<std::vector<std::string>>("run.stages")) {
-    const Stage& s = stage(name);
-    if (s.run == nullptr || s.run(context) == StageResult::not_built) {
-      spdlog::warn("stage {}: not built yet, skipped (it will {})", s.name, s.summary);
-      missing.push_back(name);
-    } else {
-      spdlog::info("stage {}: done", s.name);
-    }
-  }
-  if (!missing.empty()) {
-    std::string list;
-    for (const auto& m : missing) list += (list.empty() ? "" : ", ") + m;
-    spdlog::warn("run '{}' is incomplete: stages not built yet: {}",
-                 c.get<std::string>("case.name"), list);
-  }
-  spdlog::info("resolved case: {}/config.resolved.yaml", context.run_dir);
-  return kOk;
-}
-
 void add_common_options(CLI::App& sub, Options& o) {
   sub.add_option("-c,--case", o.case_file, "Case file (YAML)");
   sub.add_option("--set", o.sets, "Override a case setting: key.path=value (repeatable)")
@@ -209,6 +182,8 @@ int main(int argc, char** argv) {
     } else if (n == "evaluate" || n == "export") {
       sub->add_option("files", o.files,
                       "Datasets or trajectories (replace " + n + ".files; no case file needed)");
+    } else if (n == "run") {
+      sub->add_option("--from", o.from, "Rerun from this stage on, even if it is unchanged");
     } else if (n == "plot") {
       sub->add_option("files", o.files, "eval/stats.h5 to plot (replaces plot.stats)");
     }
@@ -250,6 +225,7 @@ int main(int argc, char** argv) {
     the_case.emplace(load_case(o));
     spdlog::debug("resolved case ({}):\n{}", o.case_file, the_case->resolved_yaml());
     runtime.add_petsc_options(petsc_options(*the_case));
+    if (o.command == "run" && !o.from.empty()) check_from_stage(*the_case, o.from);
     // The solver's own checks (stability limit, grids that coarsen, ...) belong to the input too.
     solvers::validate_generate(*the_case);
   } catch (const Error& e) {
@@ -260,7 +236,7 @@ int main(int argc, char** argv) {
   try {
     runtime.start_kokkos(the_case->get<int>("runtime.threads"));
     const StageContext context{*the_case, run_directory(*the_case), runtime.rank(), runtime.size()};
-    if (o.command == "run") return run_case(context);
+    if (o.command == "run") return run_case(context, o.from);
     return run_stage(stage(o.command), context);
   } catch (const Error& e) {
     spdlog::error("{}", e.what());

@@ -162,6 +162,27 @@ run info "$d/dataset.h5"
 [[ $rc -eq 0 ]] && grep -q "field u float32 (1, 2, 8, 8, 4) (trajectory,time,x,y,z)" <<<"$out"
 check "channel dataset is (trajectory, time, x, y, z): 8 cell averages between the walls" $? "rc=$rc $out"
 
+# eddyop run skips a stage that finished with the same settings, reruns it with --from or when a
+# setting changed, and logs to log.txt
+tiny=(--set generate.solver=channel --set channel.nx=16 --set channel.ny=17 --set channel.nz=8
+  --set channel.out_nx=8 --set channel.out_ny=9 --set channel.out_nz=4 --set channel.samples=2
+  --set channel.sample_interval=0.02 --set channel.spinup_time=0 --set run.stages=[generate])
+run run -c "$work/ok.yaml" --out "$work/again" "${tiny[@]}"
+first=$(stat -c %Y.%N "$work/again/data/dataset.h5" 2>&1)
+run run -c "$work/ok.yaml" --out "$work/again" "${tiny[@]}"
+[[ $rc -eq 0 ]] && grep -q "stage generate: unchanged since it last finished, skipped" <<<"$out" &&
+  [[ "$(stat -c %Y.%N "$work/again/data/dataset.h5")" == "$first" ]] && grep -q "skipped" "$work/again/log.txt"
+check "a second run skips the finished stage and logs to log.txt" $? "rc=$rc $out"
+run run -c "$work/ok.yaml" --out "$work/again" "${tiny[@]}" --from generate
+[[ $rc -eq 0 ]] && grep -q "stage generate: done" <<<"$out"
+check "--from reruns the stage" $? "rc=$rc $out"
+run run -c "$work/ok.yaml" --out "$work/again" "${tiny[@]}" --set channel.samples=3
+[[ $rc -eq 0 ]] && grep -q "stage generate: done" <<<"$out"
+check "a changed setting reruns the stage" $? "rc=$rc $out"
+run run -c "$work/ok.yaml" --out "$work/again" "${tiny[@]}" --from train
+[[ $rc -eq 2 ]] && grep -q "the case runs only these stages: generate" <<<"$out"
+check "--from a stage the case does not run is refused" $? "rc=$rc $out"
+
 # evaluate and export take files on the command line, without a case file
 run evaluate "$d/dataset.h5" --out "$work/explicit" --set evaluate.plots=false -q
 [[ $rc -eq 0 && -f "$work/explicit/eval/metrics.json" && -f "$work/explicit/eval/report.md" ]]
