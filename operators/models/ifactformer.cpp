@@ -4,12 +4,156 @@
 #include <random>
 #include <string>
 
+#include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
 namespace eddyop::models {
 
 using tensor::Shape;
 using tensor::Var;
+
+namespace {
+
+using tensor::TensorT;
+using tensor::Trans;
+
+// x with a new shape and no copy: the value is shared; the gradient is handed back to x as is
+// (aliased when x has none yet, added otherwise).
+template <class T>
+Var<T> view(tensor::Tape<T>& tape, const Var<T>& x, const Shape& shape) {
+  EDDYOP_CHECK(shape.numel() == x->value.numel(), "ifactformer",
+               "cannot view " << x->shape().str() << " as " << shape.str());
+  auto y = std::make_shared<tensor::Node<T>>();
+  y->value = TensorT<T>(shape, x->value.data);
+  y->requires_grad = tape.needs_grad(x);
+  if (y->requires_grad)
+    tape.record("eddyop::IFactFormer::view::backward", [&tape, x, y]() {
+      if (y->grad.empty()) return;
+      if (x->grad.empty()) {
+        x->grad = TensorT<T>(x->shape(), y->grad.data);
+        return;
+      }
+      T* gx = tape.grad(x).ptr();
+      const T* g = y->grad.ptr();
+      Kokkos::parallel_for(
+          "eddyop::IFactFormer::view::backward", ops::detail::range(x->value.numel()),
+          KOKKOS_LAMBDA(Index i) { gx[i] += g[i]; });
+    });
+  return y;
+}
+
+// y = W x per sample, w (Cout, Cin), without bias, for x (B, N, Cin) channel-last (x_cl) or
+// (B, Cin, N) channel-first, and y (B, N, Cout) channel-last (y_cl) or (B, Cout, N): the layout
+// changes ride on the GEMM's transposes instead of permute copies.
+template <class T>
+Var<T> project(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w, Index B, Index N, bool x_cl,
+               bool y_cl) {
+  const Index Cout = w->shape()[0], Cin = w->shape()[1];
+  EDDYOP_CHECK(x->value.numel() == B * N * Cin, "ifactformer",
+               "projection of " << x->shape().str() << " by " << w->shape().str());
+  auto y = tape.make(y_cl ? Shape{B, N, Cout} : Shape{B, Cout, N},
+                     tape.needs_grad(x) || tape.needs_grad(w));
+  const Trans xt = x_cl ? Trans::yes : Trans::no;
+  for (Index b = 0; b < B; ++b) {
+    T* yp = y->value.ptr() + b * N * Cout;
+    const T* xp = x->value.ptr() + b * N * Cin;
+    if (y_cl)
+      tensor::gemm(yp, xp, w->value.ptr(), N, Cout, Cin, x_cl ? Trans::no : Trans::yes, Trans::yes,
+                   T(1), T(0));
+    else
+      tensor::gemm(yp, w->value.ptr(), xp, Cout, N, Cin, Trans::no, xt, T(1), T(0));
+  }
+  if (y->requires_grad)
+    tape.record(
+        "eddyop::IFactFormer::project::backward", [&tape, x, w, y, B, N, Cin, Cout, x_cl, y_cl]() {
+          if (y->grad.empty()) return;
+          const Trans yt = y_cl ? Trans::yes : Trans::no;
+          for (Index b = 0; b < B; ++b) {
+            const T* g = y->grad.ptr() + b * N * Cout;
+            const T* xp = x->value.ptr() + b * N * Cin;
+            if (tape.needs_grad(w))
+              tensor::gemm(tape.grad(w).ptr(), g, xp, Cout, Cin, N, yt,
+                           x_cl ? Trans::no : Trans::yes, T(1), T(1));
+            if (tape.needs_grad(x)) {
+              T* gx = tape.grad(x).ptr() + b * N * Cin;
+              if (x_cl)
+                tensor::gemm(gx, g, w->value.ptr(), N, Cin, Cout, y_cl ? Trans::no : Trans::yes,
+                             Trans::no, T(1), T(1));
+              else
+                tensor::gemm(gx, w->value.ptr(), g, Cin, N, Cout, Trans::yes, yt, T(1), T(1));
+            }
+          }
+        });
+  return y;
+}
+
+// The means of u (B, X, Y, Z, C) over the two other axes, for each axis: (B, n_a, C), in one pass.
+template <class T>
+std::vector<Var<T>> axis_means(tensor::Tape<T>& tape, const Var<T>& u, const Shape& grid) {
+  const Index B = grid[0], X = grid[1], Y = grid[2], Z = grid[3], C = u->shape()[-1];
+  const Index n[3] = {X, Y, Z};
+  std::vector<Var<T>> s;
+  for (int a = 0; a < 3; ++a) s.push_back(tape.make(Shape{B, n[a], C}, tape.needs_grad(u)));
+  T* sx = s[0]->value.ptr();
+  T* sy = s[1]->value.ptr();
+  T* sz = s[2]->value.ptr();
+  const T* up = u->value.ptr();
+  const T fx = T(1) / static_cast<T>(Y * Z), fy = T(1) / static_cast<T>(X * Z),
+          fz = T(1) / static_cast<T>(X * Y);
+  Kokkos::parallel_for(
+      "eddyop::IFactFormer::axis_means::forward", ops::detail::range(B), KOKKOS_LAMBDA(Index b) {
+        T* ox = sx + b * X * C;
+        T* oy = sy + b * Y * C;
+        T* oz = sz + b * Z * C;
+        for (Index e = 0; e < Y * C; ++e) oy[e] = T(0);
+        for (Index e = 0; e < Z * C; ++e) oz[e] = T(0);
+        for (Index i = 0; i < X; ++i) {
+          T* xi = ox + i * C;
+          for (Index c = 0; c < C; ++c) xi[c] = T(0);
+          for (Index j = 0; j < Y; ++j)
+            for (Index k = 0; k < Z; ++k) {
+              const T* p = up + (((b * X + i) * Y + j) * Z + k) * C;
+              T* yj = oy + j * C;
+              T* zk = oz + k * C;
+              for (Index c = 0; c < C; ++c) {
+                xi[c] += p[c];
+                yj[c] += p[c];
+                zk[c] += p[c];
+              }
+            }
+          for (Index c = 0; c < C; ++c) xi[c] *= fx;
+        }
+        for (Index e = 0; e < Y * C; ++e) oy[e] *= fy;
+        for (Index e = 0; e < Z * C; ++e) oz[e] *= fz;
+      });
+  if (tape.needs_grad(u)) {
+    Var<T> a0 = s[0], a1 = s[1], a2 = s[2];
+    tape.record("eddyop::IFactFormer::axis_means::backward",
+                [&tape, u, a0, a1, a2, B, X, Y, Z, C, fx, fy, fz]() {
+                  if (a0->grad.empty() && a1->grad.empty() && a2->grad.empty()) return;
+                  const T* gx = tape.grad(a0).ptr();
+                  const T* gy = tape.grad(a1).ptr();
+                  const T* gz = tape.grad(a2).ptr();
+                  T* gu = tape.grad(u).ptr();
+                  Kokkos::parallel_for(
+                      "eddyop::IFactFormer::axis_means::backward", ops::detail::range(B * X * Y),
+                      KOKKOS_LAMBDA(Index r) {
+                        const Index b = r / (X * Y), i = (r / Y) % X, j = r % Y;
+                        const T* px = gx + (b * X + i) * C;
+                        const T* py = gy + (b * Y + j) * C;
+                        for (Index k = 0; k < Z; ++k) {
+                          const T* pz = gz + (b * Z + k) * C;
+                          T* q = gu + (r * Z + k) * C;
+                          for (Index c = 0; c < C; ++c)
+                            q[c] += fx * px[c] + fy * py[c] + fz * pz[c];
+                        }
+                      });
+                });
+  }
+  return s;
+}
+
+}  // namespace
 
 config::Section ifactformer_section() {
   config::Section s("ifactformer",
@@ -196,20 +340,19 @@ const tensor::TensorT<T>& IFactFormer<T>::encoding_features(Index X, Index Y, In
 template <class T>
 Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape& grid) {
   const IFactFormerOptions& o = options_;
-  const Index B = grid[0], X = grid[1], Y = grid[2], Z = grid[3], N = X * Y * Z, C = o.dim;
+  const Index B = grid[0], X = grid[1], Y = grid[2], Z = grid[3], N = X * Y * Z;
   const Index H = o.heads, Dk = o.kernel_dim_factor * o.dim_head;
   Var<T> u = ops::layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
   // Values channel-first per head: (B, H, Dh, X, Y, Z), the layout the axis GEMMs want.
-  Var<T> v = ops::pointwise_conv(tape, ops::permute(tape, u, {0, 2, 1}), v_w_, Var<T>());
-  v = ops::reshape(tape, v, Shape{B, H, o.dim_head, X, Y, Z});
-  Var<T> u2 = ops::reshape(tape, ops::linear(tape, u, in_w_, Var<T>()), Shape{B, X, Y, Z, C});
+  Var<T> v =
+      view(tape, project(tape, u, v_w_, B, N, true, false), Shape{B, H, o.dim_head, X, Y, Z});
+  // Pooling is linear: pool u, then project by Win and by the axis's own input weight.
+  const std::vector<Var<T>> pooled = axis_means(tape, u, grid);
   Var<T> kernels[3];
   for (int a = 0; a < 3; ++a) {
     const AxisBranch& br = axes_[a];
-    std::vector<int> others;
-    for (int b = 0; b < 3; ++b)
-      if (b != a) others.push_back(1 + b);
-    Var<T> s = ops::mean(tape, u2, others);  // (B, n_a, C): pool, then project
+    Var<T> s =
+        ops::linear(tape, pooled[static_cast<std::size_t>(a)], in_w_, Var<T>());  // (B, n_a, C)
     s = ops::linear(tape, s, br.in_w, Var<T>());
     s = ops::layer_norm(tape, s, br.ln_g, br.ln_b, T(1e-5));
     s = ops::linear(tape, ops::geglu(tape, ops::linear(tape, s, br.mlp1_w, br.mlp1_b)), br.mlp2_w,
@@ -217,7 +360,7 @@ Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape
     const Index n = grid[1 + a];
     const auto pos = coordinates(a, n);
     auto heads = [&](const Var<T>& w) {  // (B, n, H Dk) -> (B, H, n, Dk), rotated
-      Var<T> q = ops::reshape(tape, ops::linear(tape, s, w, Var<T>()), Shape{B, n, H, Dk});
+      Var<T> q = view(tape, ops::linear(tape, s, w, Var<T>()), Shape{B, n, H, Dk});
       return ops::rotary_embedding(tape, ops::permute(tape, q, {0, 2, 1, 3}), pos, o.rotary_scale);
     };
     kernels[a] = ops::matmul(tape, heads(br.q_w), heads(br.k_w), tensor::Trans::no,
@@ -225,11 +368,10 @@ Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape
   }
   Var<T> z = o.chained ? ops::axis_kernels_chained(tape, kernels[0], kernels[1], kernels[2], v)
                        : ops::axis_kernels_parallel(tape, kernels[0], kernels[1], kernels[2], v);
-  z = ops::reshape(tape, z, Shape{B, z->value.numel() / (B * N), N});  // (B, Cz, N)
+  z = view(tape, z, Shape{B, z->value.numel() / (B * N), N});  // (B, Cz, N)
   z = ops::instance_norm(tape, z, Var<T>(), Var<T>(), T(1e-5));
-  z = ops::gelu(tape, ops::pointwise_conv(tape, z, o1_w_, Var<T>()));
-  z = ops::pointwise_conv(tape, z, o2_w_, Var<T>());  // (B, C, N)
-  return ops::permute(tape, z, {0, 2, 1});
+  z = ops::gelu(tape, project(tape, z, o1_w_, B, N, false, false));  // (B, C, N)
+  return project(tape, z, o2_w_, B, N, false, true);                 // (B, N, C)
 }
 
 template <class T>
@@ -242,22 +384,20 @@ Var<T> IFactFormer<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
   const Index B = xs[0], X = xs[2], Y = xs[3], Z = xs[4], N = X * Y * Z, Cin = o.in_channels;
   const Index G = o.lift_channels / Cin;
   // Grouped lift: output channel c sees input channel c / G.
-  Var<T> h = ops::mul(tape, ops::reshape(tape, x, Shape{B, Cin, 1, N}),
-                      ops::reshape(tape, lift0_w_, Shape{Cin, G, 1}));
-  h = ops::add(tape, ops::reshape(tape, h, Shape{B, o.lift_channels, N}),
-               ops::reshape(tape, lift0_b_, Shape{o.lift_channels, 1}));
-  h = ops::pointwise_conv(tape, ops::gelu(tape, h), lift1_w_, Var<T>());  // (B, C, N)
-  h = ops::permute(tape, h, {0, 2, 1});                                   // (B, N, C)
+  Var<T> h =
+      ops::mul(tape, view(tape, x, Shape{B, Cin, 1, N}), view(tape, lift0_w_, Shape{Cin, G, 1}));
+  h = ops::add(tape, view(tape, h, Shape{B, o.lift_channels, N}),
+               view(tape, lift0_b_, Shape{o.lift_channels, 1}));
+  h = project(tape, ops::gelu(tape, h), lift1_w_, B, N, false, true);  // (B, N, C)
   h = ops::add(tape, h, ops::linear(tape, tape.input(encoding_features(X, Y, Z)), pe_w_, pe_b_));
   const Shape grid{B, X, Y, Z};
   const T step = T(1) / static_cast<T>(o.iterations);
   for (Index l = 0; l < o.iterations; ++l)
     h = ops::add(tape, h, ops::scale(tape, block(tape, h, grid), step));
-  h = ops::permute(tape, h, {0, 2, 1});  // (B, C, N)
-  h = ops::gelu(tape, ops::pointwise_conv(tape, h, out0_w_, Var<T>()));
+  h = ops::gelu(tape, project(tape, h, out0_w_, B, N, true, false));  // (B, out_hidden, N)
   h = ops::pointwise_conv(tape, h, out1_w_, out1_b_);
   Kokkos::Profiling::popRegion();
-  return ops::reshape(tape, h, Shape{B, o.out_channels, X, Y, Z});
+  return view(tape, h, Shape{B, o.out_channels, X, Y, Z});
 }
 
 template class IFactFormer<float>;
