@@ -14,4 +14,11 @@ template <class T>
 Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& skip_w,
                      const Var<T>& skip_b, const std::vector<Index>& modes, bool activate);
 
+// The FNO's projection in one op: y = w2 gelu(w1 x + b1) + b2 for x (B, Cin, S...), w1 (Ch, Cin),
+// w2 (Cout, Ch). Keeps only the pre-activation (B, Ch, S...) for the backward, which recomputes
+// the GELU, instead of four (B, Ch, S...) tensors of the composed ops.
+template <class T>
+Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>& b1,
+                  const Var<T>& w2, const Var<T>& b2);
+
 }  // namespace eddyop::ops

@@ -328,6 +328,103 @@ Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<
   return y;
 }
 
+template <class T>
+Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>& b1,
+                  const Var<T>& w2, const Var<T>& b2) {
+  const Shape& xs = x->shape();
+  EDDYOP_CHECK(xs.rank() >= 2, "projection", "input " << xs.str() << " is not (B, C, S...)");
+  const Index B = xs[0], Cin = xs[1], P = xs.span(2, xs.rank()), Ch = w1->shape()[0],
+              Cout = w2->shape()[0];
+  EDDYOP_CHECK(w1->shape() == Shape({Ch, Cin}) && b1->shape() == Shape({Ch}) &&
+                   w2->shape() == Shape({Cout, Ch}) && b2->shape() == Shape({Cout}),
+               "projection",
+               "weights " << w1->shape().str() << ", " << w2->shape().str() << " / biases "
+                          << b1->shape().str() << ", " << b2->shape().str() << " do not fit "
+                          << xs.str());
+  Shape ys = xs;
+  ys[1] = Cout;
+  Shape hs = xs;
+  hs[1] = Ch;
+  const bool grad = tape.needs_grad(x) || tape.needs_grad(w1) || tape.needs_grad(b1) ||
+                    tape.needs_grad(w2) || tape.needs_grad(b2);
+  auto y = tape.make(ys, grad);
+  // z = w1 x + b1 (kept for the backward), g = gelu(z) (workspace 4: recomputed there).
+  tensor::TensorT<T> z = y->requires_grad ? tape.scratch(hs) : tape.workspace(3, hs);
+  auto gz = tape.workspace(4, hs);
+  tensor::gemm_batched(z.ptr(), w1->value.ptr(), x->value.ptr(), Ch, P, Cin, Trans::no, Trans::no,
+                       T(1), T(0), B, Ch * P, 0, Cin * P);
+  auto bias_gelu = [P](T* zp, T* gp, const T* bp, Index rows, Index C, bool add) {
+    for (Index r = 0; r < rows; ++r) {
+      const T bias = add ? bp[r % C] : T(0);
+      T* zr = zp + r * P;
+      T* gr = gp + r * P;
+      Kokkos::parallel_for(
+          "eddyop::Projection::bias_gelu", range(P), KOKKOS_LAMBDA(Index i) {
+            const T v = zr[i] + bias;
+            zr[i] = v;
+            gr[i] = gelu_value(v);
+          });
+    }
+  };
+  bias_gelu(z.ptr(), gz.ptr(), b1->value.ptr(), B * Ch, Ch, true);
+  {
+    T* yp = y->value.ptr();
+    const T* bp = b2->value.ptr();
+    for (Index r = 0; r < B * Cout; ++r) {
+      const T bias = bp[r % Cout];
+      T* yr = yp + r * P;
+      Kokkos::parallel_for(
+          "eddyop::Projection::bias", range(P), KOKKOS_LAMBDA(Index i) { yr[i] = bias; });
+    }
+  }
+  tensor::gemm_batched(y->value.ptr(), w2->value.ptr(), gz.ptr(), Cout, P, Ch, Trans::no, Trans::no,
+                       T(1), T(1), B, Cout * P, 0, Ch * P);
+  if (y->requires_grad)
+    tape.record("eddyop::Projection::backward",
+                [&tape, x, w1, b1, w2, b2, y, z, hs, B, Cin, Ch, Cout, P]() {
+                  if (!reached(y)) return;
+                  const T* dy = y->grad.ptr();
+                  auto g = tape.workspace(4, hs);  // gelu(z) again
+                  {
+                    const T* zp = z.ptr();
+                    T* gp = g.ptr();
+                    Kokkos::parallel_for(
+                        "eddyop::Projection::backward::gelu", range(B * Ch * P),
+                        KOKKOS_LAMBDA(Index i) { gp[i] = gelu_value(zp[i]); });
+                  }
+                  if (tape.needs_grad(b2)) {
+                    T* db = tape.grad(b2).ptr();
+                    for (Index r = 0; r < B * Cout; ++r) db[r % Cout] += row_sum(dy + r * P, P);
+                  }
+                  if (tape.needs_grad(w2))  // dw2 (Cout, Ch) += sum_b dy_b g_b^T
+                    tensor::gemm_batched(tape.grad(w2).ptr(), dy, g.ptr(), Cout, Ch, P, Trans::no,
+                                         Trans::yes, T(1), T(1), B, 0, Cout * P, Ch * P);
+                  if (!(tape.needs_grad(x) || tape.needs_grad(w1) || tape.needs_grad(b1))) return;
+                  // dz = (w2^T dy) gelu'(z), in workspace 3
+                  auto dz = tape.workspace(3, hs);
+                  tensor::gemm_batched(dz.ptr(), w2->value.ptr(), dy, Ch, P, Cout, Trans::yes,
+                                       Trans::no, T(1), T(0), B, Ch * P, 0, Cout * P);
+                  {
+                    const T* zp = z.ptr();
+                    T* d = dz.ptr();
+                    Kokkos::parallel_for(
+                        "eddyop::Projection::backward::gelu_derivative", range(B * Ch * P),
+                        KOKKOS_LAMBDA(Index i) { d[i] *= gelu_derivative(zp[i]); });
+                  }
+                  if (tape.needs_grad(b1)) {
+                    T* db = tape.grad(b1).ptr();
+                    for (Index r = 0; r < B * Ch; ++r) db[r % Ch] += row_sum(dz.ptr() + r * P, P);
+                  }
+                  if (tape.needs_grad(w1))
+                    tensor::gemm_batched(tape.grad(w1).ptr(), dz.ptr(), x->value.ptr(), Ch, Cin, P,
+                                         Trans::no, Trans::yes, T(1), T(1), B, 0, Ch * P, Cin * P);
+                  if (tape.needs_grad(x))
+                    tensor::gemm_batched(tape.grad(x).ptr(), w1->value.ptr(), dz.ptr(), Cin, P, Ch,
+                                         Trans::yes, Trans::no, T(1), T(1), B, Cin * P, 0, Ch * P);
+                });
+  return y;
+}
+
 template Var<float> spectral_conv<float>(Tape<float>&, const Var<float>&, const Var<float>&,
                                          const std::vector<Index>&);
 template Var<double> spectral_conv<double>(Tape<double>&, const Var<double>&, const Var<double>&,
@@ -338,5 +435,9 @@ template Var<float> fourier_layer<float>(Tape<float>&, const Var<float>&, const 
 template Var<double> fourier_layer<double>(Tape<double>&, const Var<double>&, const Var<double>&,
                                            const Var<double>&, const Var<double>&,
                                            const std::vector<Index>&, bool);
+template Var<float> projection<float>(Tape<float>&, const Var<float>&, const Var<float>&,
+                                      const Var<float>&, const Var<float>&, const Var<float>&);
+template Var<double> projection<double>(Tape<double>&, const Var<double>&, const Var<double>&,
+                                        const Var<double>&, const Var<double>&, const Var<double>&);
 
 }  // namespace eddyop::ops

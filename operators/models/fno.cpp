@@ -132,8 +132,7 @@ Var<T> Fno<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
   }
   if (pad > 0)
     for (int a = 0; a < d; ++a) h = ops::slice(tape, h, 2 + a, 0, xs[2 + a]);
-  h = ops::gelu(tape, ops::pointwise_conv(tape, h, fc1_w_, fc1_b_));
-  h = ops::pointwise_conv(tape, h, fc2_w_, fc2_b_);
+  h = ops::projection(tape, h, fc1_w_, fc1_b_, fc2_w_, fc2_b_);  // fc2(gelu(fc1(h)))
   Kokkos::Profiling::popRegion();
   return h;
 }

@@ -181,4 +181,10 @@ TEST(OpGradients, FusedFourierLayerWithAndWithoutGelu) {
     }
 }
 
+TEST(OpGradients, FusedProjection) {
+  expect_gradients(
+      {Shape{2, 3, 5}, Shape{4, 3}, Shape{4}, Shape{2, 4}, Shape{2}},
+      [](T& t, const V& v) { return ops::projection(t, v[0], v[1], v[2], v[3], v[4]); });
+}
+
 }  // namespace
