@@ -4,7 +4,9 @@
 # Debian's Trilinos Kokkos 3.4 (libtrilinos-kokkos-dev) is used: its exported Kokkos::kokkos
 # target names <prefix>/lib/include, which does not exist, as its include directory, so the
 # directories that do not exist are replaced by the ones the package config reports.
+set(EDDYOP_USER_KOKKOS OFF)
 if(DEFINED Kokkos_ROOT OR DEFINED ENV{Kokkos_ROOT})
+  set(EDDYOP_USER_KOKKOS ON)
   find_package(Kokkos REQUIRED CONFIG)
   message(STATUS "eddyop: Kokkos ${Kokkos_VERSION} from Kokkos_ROOT")
 else()
@@ -33,18 +35,21 @@ function(_eddyop_repair_includes target fallback)
   set_target_properties(${target} PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${_good}")
 endfunction()
 
-_eddyop_repair_includes(Kokkos::kokkos "${Kokkos_INCLUDE_DIRS}")
-find_path(EDDYOP_KOKKOS_CORE_HPP Kokkos_Core.hpp
-          HINTS ${Kokkos_INCLUDE_DIRS} /usr/include/trilinos NO_CACHE)
-if(NOT EDDYOP_KOKKOS_CORE_HPP)
-  message(FATAL_ERROR "eddyop: Kokkos was found at ${Kokkos_DIR} but Kokkos_Core.hpp was not. "
-                      "Install libtrilinos-kokkos-dev or pass -DKokkos_ROOT=<your Kokkos install>.")
-endif()
 add_library(eddyop_kokkos INTERFACE)
 target_link_libraries(eddyop_kokkos INTERFACE Kokkos::kokkos)
-target_include_directories(eddyop_kokkos SYSTEM INTERFACE ${EDDYOP_KOKKOS_CORE_HPP})
+if(NOT EDDYOP_USER_KOKKOS)
+  # Only Debian's Trilinos export needs the repair. A user's Kokkos is taken as it is: adding
+  # /usr/include/trilinos beside it would mix two Kokkos versions' headers.
+  _eddyop_repair_includes(Kokkos::kokkos "${Kokkos_INCLUDE_DIRS}")
+  find_path(EDDYOP_KOKKOS_CORE_HPP Kokkos_Core.hpp
+            HINTS ${Kokkos_INCLUDE_DIRS} /usr/include/trilinos NO_CACHE)
+  if(NOT EDDYOP_KOKKOS_CORE_HPP)
+    message(FATAL_ERROR "eddyop: Kokkos was found at ${Kokkos_DIR} but Kokkos_Core.hpp was not. "
+                        "Install libtrilinos-kokkos-dev or pass -DKokkos_ROOT=<your Kokkos install>.")
+  endif()
+  target_include_directories(eddyop_kokkos SYSTEM INTERFACE ${EDDYOP_KOKKOS_CORE_HPP})
+endif()
 add_library(eddyop::kokkos ALIAS eddyop_kokkos)
-
 # KokkosKernels: 4.x exports KokkosKernels::kokkoskernels, 3.x Kokkos::kokkoskernels, and
 # Trilinos' build the plain imported library trilinos_kokkoskernels.
 if(DEFINED KokkosKernels_ROOT OR DEFINED ENV{KokkosKernels_ROOT} OR DEFINED Kokkos_ROOT)
