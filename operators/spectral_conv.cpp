@@ -348,9 +348,10 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
   const bool grad = tape.needs_grad(x) || tape.needs_grad(w1) || tape.needs_grad(b1) ||
                     tape.needs_grad(w2) || tape.needs_grad(b2);
   auto y = tape.make(ys, grad);
-  // z = w1 x + b1 (kept for the backward), g = gelu(z) (workspace 4: recomputed there).
+  // z = w1 x + b1 (kept for the backward), g = gelu(z) in a workspace (recomputed there): 3 when
+  // z is kept, else 0 (free here; z is then in 3).
   tensor::TensorT<T> z = y->requires_grad ? tape.scratch(hs) : tape.workspace(3, hs);
-  auto gz = tape.workspace(4, hs);
+  auto gz = tape.workspace(y->requires_grad ? 3 : 0, hs);
   tensor::gemm_batched(z.ptr(), w1->value.ptr(), x->value.ptr(), Ch, P, Cin, Trans::no, Trans::no,
                        T(1), T(0), B, Ch * P, 0, Cin * P);
   auto bias_gelu = [P](T* zp, T* gp, const T* bp, Index rows, Index C, bool add) {
@@ -384,7 +385,7 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
                 [&tape, x, w1, b1, w2, b2, y, z, hs, B, Cin, Ch, Cout, P]() {
                   if (!reached(y)) return;
                   const T* dy = y->grad.ptr();
-                  auto g = tape.workspace(4, hs);  // gelu(z) again
+                  auto g = tape.workspace(3, hs);  // gelu(z) again, until dz overwrites it
                   {
                     const T* zp = z.ptr();
                     T* gp = g.ptr();
@@ -400,7 +401,7 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
                     tensor::gemm_batched(tape.grad(w2).ptr(), dy, g.ptr(), Cout, Ch, P, Trans::no,
                                          Trans::yes, T(1), T(1), B, 0, Cout * P, Ch * P);
                   if (!(tape.needs_grad(x) || tape.needs_grad(w1) || tape.needs_grad(b1))) return;
-                  // dz = (w2^T dy) gelu'(z), in workspace 3
+                  // dz = (w2^T dy) gelu'(z), in workspace 3 (g is no longer needed)
                   auto dz = tape.workspace(3, hs);
                   tensor::gemm_batched(dz.ptr(), w2->value.ptr(), dy, Ch, P, Cout, Trans::yes,
                                        Trans::no, T(1), T(0), B, Ch * P, 0, Cout * P);
