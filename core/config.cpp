@@ -59,7 +59,9 @@ std::string shortest_real(double v) {
   return s;
 }
 
-YAML::Node real_node(double v) { return YAML::Node(shortest_real(v)); }
+YAML::Node real_node(double v) {
+  return YAML::Node(shortest_real(v));
+}
 
 std::string format_number(double v) {
   std::ostringstream os;

@@ -27,7 +27,12 @@ bool gemm_uses_vendor_blas() {
   using Um = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
   using A = Kokkos::View<const T**, Kokkos::LayoutRight, Device, Um>;
   using C = Kokkos::View<T**, Kokkos::LayoutRight, Device, Um>;
+#if defined(KOKKOSKERNELS_VERSION) && KOKKOSKERNELS_VERSION >= 40000
+  // KokkosKernels 4 asks about an execution space as well.
+  using Avail = KokkosBlas::Impl::gemm_tpl_spec_avail<typename Device::execution_space, A, A, C>;
+#else
   using Avail = KokkosBlas::Impl::gemm_tpl_spec_avail<A, A, C>;
+#endif
   return Avail::value;
 }
 
