@@ -61,6 +61,7 @@ Var<T> pad(Tape<T>& tape, const Var<T>& x, const std::vector<Index>& lo,
   for (int k = 0; k < d; ++k) {
     const int a = map.first + k;
     const Index l = lo[static_cast<std::size_t>(k)], h = hi[static_cast<std::size_t>(k)];
+    EDDYOP_CHECK(a >= 0 && a < kMaxRank, "pad", "axis " << a << " of " << xs.str());
     EDDYOP_CHECK(l >= 0 && h >= 0, "pad", "negative padding; use slice to crop");
     EDDYOP_CHECK(mode != PadMode::reflect || (l < xs[a] && h < xs[a]), "pad",
                  "reflect padding " << l << "/" << h << " needs more than that many points, axis "

@@ -57,7 +57,7 @@ TEST(ChannelRun, WritesDatasetStatisticsCheckpointAndMetrics) {
   std::vector<float> u;
   d.read_field(u, "u");
   double mean = 0.0;
-  for (float x : u) mean += x;
+  for (float x : u) mean += static_cast<double>(x);
   mean /= static_cast<double>(u.size());
   EXPECT_GT(mean, 10.0);  // the bulk velocity, ~15.7, survives the filter
   h5::Reader s(res.statistics);

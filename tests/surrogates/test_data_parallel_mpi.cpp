@@ -47,7 +47,9 @@ train: {inputs: [a], outputs: [u], batch: 10, epochs: 1, eps: 1.0, reduction: me
     for (size_t i = 0; i < a.parameters.size(); ++i)
       EXPECT_NEAR(a.parameters[i], b.parameters[i], 1e-7) << i;
     for (size_t i = 0; i < a.exp_avg.size(); ++i)  // (1 - b1) g: the all-reduced gradient
-      EXPECT_NEAR(a.exp_avg[i], b.exp_avg[i], 1e-6 * std::abs(b.exp_avg[i]) + 1e-9) << i;
+      EXPECT_NEAR(a.exp_avg[i], b.exp_avg[i],
+                  1e-6 * std::abs(static_cast<double>(b.exp_avg[i])) + 1e-9)
+          << i;
     EXPECT_NEAR(both.last_train_loss, one.last_train_loss, 1e-6 * one.last_train_loss);
   }
 }
