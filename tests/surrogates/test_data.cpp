@@ -118,11 +118,12 @@ TEST(Normaliser, FitsAndRoundTrips) {
     if (kind == NormaliserKind::channel) {
       double s = 0, s2 = 0;
       for (Index i = 0; i < N; ++i)
-        for (Index p = 0; p < P; ++p) s += data[static_cast<size_t>(i * C * P + p)];
+        for (Index p = 0; p < P; ++p)
+          s += static_cast<double>(data[static_cast<size_t>(i * C * P + p)]);
       const double mean = s / (N * P);
       for (Index i = 0; i < N; ++i)
         for (Index p = 0; p < P; ++p) {
-          const double d = data[static_cast<size_t>(i * C * P + p)] - mean;
+          const double d = static_cast<double>(data[static_cast<size_t>(i * C * P + p)]) - mean;
           s2 += d * d;
         }
       EXPECT_NEAR(norm.mean()[0], mean, 1e-9);
@@ -137,7 +138,7 @@ TEST(Normaliser, FitsAndRoundTrips) {
     const auto on_tape = tensor::to_host(norm.decode(tape, tape.input(t))->value);
     norm.decode(x.data(), 2);
     for (size_t i = 0; i < x.size(); ++i) {
-      EXPECT_NEAR(x[i], data[i], 2e-6 * std::abs(data[i]) + 1e-6);
+      EXPECT_NEAR(x[i], data[i], 2e-6 * std::abs(static_cast<double>(data[i])) + 1e-6);
       EXPECT_NEAR(on_tape[i], x[i], 1e-5);  // float on the tape, double on the host: ulps of ~10
     }
   }

@@ -127,9 +127,9 @@ TEST(Lion, FollowsItsFormula) {
   for (const auto& g : gs) {
     opt.step(p, device(g), lr);
     for (size_t i = 0; i < 3; ++i) {
-      const double c = 0.9 * me[i] + 0.1 * g[i];
+      const double c = 0.9 * me[i] + 0.1 * static_cast<double>(g[i]);
       pe[i] = pe[i] * (1 - lr * 0.1) - lr * (c > 0 ? 1 : (c < 0 ? -1 : 0));
-      me[i] = 0.99 * me[i] + 0.01 * g[i];
+      me[i] = 0.99 * me[i] + 0.01 * static_cast<double>(g[i]);
     }
     const auto ph = host(p), mh = host(opt.exp_avg());
     for (size_t i = 0; i < 3; ++i) {
