@@ -125,14 +125,7 @@ Var<T> conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<T>& b,
             });
       }
       if (b && tape.needs_grad(b)) {
-        T* gb = tape.grad(b).ptr();
-        Kokkos::parallel_for(
-            "eddyop::conv::backward::bias", range(Cout), KOKKOS_LAMBDA(Index o) {
-              T s = 0;
-              for (Index n = 0; n < B; ++n)
-                for (Index p = 0; p < NP; ++p) s += g[(n * Cout + o) * NP + p];
-              gb[o] += s;
-            });
+        add_channel_sums(tape.grad(b).ptr(), g, B, Cout, NP, "eddyop::conv::backward::bias");
       }
     });
   return y;
@@ -200,14 +193,8 @@ Var<T> conv_transpose(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var
             });
       }
       if (b && tape.needs_grad(b)) {
-        T* gb = tape.grad(b).ptr();
-        Kokkos::parallel_for(
-            "eddyop::conv_transpose::backward::bias", range(Cout), KOKKOS_LAMBDA(Index o) {
-              T s = 0;
-              for (Index n = 0; n < B; ++n)
-                for (Index q = 0; q < NP; ++q) s += g[(n * Cout + o) * NP + q];
-              gb[o] += s;
-            });
+        add_channel_sums(tape.grad(b).ptr(), g, B, Cout, NP,
+                         "eddyop::conv_transpose::backward::bias");
       }
     });
   return y;

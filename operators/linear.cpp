@@ -91,14 +91,8 @@ Var<T> pointwise_conv(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var
         gemm_batched(tape.grad(w).ptr(), dy, x->value.ptr(), Cout, Cin, P, Trans::no, Trans::yes,
                      T(1), T(1), B, 0, Cout * P, Cin * P);
       if (b && tape.needs_grad(b)) {
-        T* db = tape.grad(b).ptr();
-        Kokkos::parallel_for(
-            "eddyop::pointwise_conv::backward::bias", range(Cout), KOKKOS_LAMBDA(Index c) {
-              T s = 0;
-              for (Index n = 0; n < B; ++n)
-                for (Index p = 0; p < P; ++p) s += dy[(n * Cout + c) * P + p];
-              db[c] += s;
-            });
+        add_channel_sums(tape.grad(b).ptr(), dy, B, Cout, P,
+                         "eddyop::pointwise_conv::backward::bias");
       }
     });
   }

@@ -35,6 +35,29 @@ inline Dims dims_of(const tensor::Shape& s) {
   return d;
 }
 
+// Sum of n contiguous values, in double with four partial sums (vectorises; no float drift).
+template <class T>
+KOKKOS_INLINE_FUNCTION T row_sum(const T* v, Index n) {
+  double s[4] = {0, 0, 0, 0};
+  Index i = 0;
+  for (; i + 4 <= n; i += 4)
+    for (int j = 0; j < 4; ++j) s[j] += static_cast<double>(v[i + j]);
+  for (; i < n; ++i) s[0] += static_cast<double>(v[i]);
+  return static_cast<T>((s[0] + s[1]) + (s[2] + s[3]));
+}
+
+// The gradient of a per-channel bias of a channel-first output: db (C) += sum over the batch and
+// the points of dy (B, C, P). Every conv-like op's bias backward is this one kernel.
+template <class T>
+void add_channel_sums(T* db, const T* dy, Index B, Index C, Index P, const char* name) {
+  Kokkos::parallel_for(
+      name, range(C), KOKKOS_LAMBDA(Index c) {
+        T s = 0;
+        for (Index n = 0; n < B; ++n) s += row_sum(dy + (n * C + c) * P, P);
+        db[c] += s;
+      });
+}
+
 // True when y's backward has something to do (its gradient was reached).
 template <class T>
 bool reached(const tensor::Var<T>& y) {

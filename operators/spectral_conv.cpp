@@ -79,17 +79,6 @@ Index spectral_modes(const std::vector<Index>& modes) {
 
 namespace {
 
-// Sum of n contiguous values, in double with four partial sums (vectorises; no float drift).
-template <class T>
-T row_sum(const T* v, Index n) {
-  double s[4] = {0, 0, 0, 0};
-  Index i = 0;
-  for (; i + 4 <= n; i += 4)
-    for (int j = 0; j < 4; ++j) s[j] += static_cast<double>(v[i + j]);
-  for (; i < n; ++i) s[0] += static_cast<double>(v[i]);
-  return static_cast<T>((s[0] + s[1]) + (s[2] + s[3]));
-}
-
 // The sizes of one spectral convolution, checked once.
 struct Geometry {
   std::vector<Index> n;
@@ -314,8 +303,8 @@ Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<
         dz = d;
       }
       if (tape.needs_grad(skip_b)) {
-        T* db = tape.grad(skip_b).ptr();
-        for (Index r = 0; r < B * Cout; ++r) db[r % Cout] += row_sum(dz + r * P, P);
+        add_channel_sums(tape.grad(skip_b).ptr(), dz, B, Cout, P,
+                         "eddyop::FourierLayer::backward::bias");
       }
       if (tape.needs_grad(skip_w))  // dw (Cout, Cin) += sum_b dz_b x_b^T
         tensor::gemm_batched(tape.grad(skip_w).ptr(), dz, x->value.ptr(), Cout, Cin, P, Trans::no,
@@ -394,8 +383,8 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
                         KOKKOS_LAMBDA(Index i) { gp[i] = gelu_value(zp[i]); });
                   }
                   if (tape.needs_grad(b2)) {
-                    T* db = tape.grad(b2).ptr();
-                    for (Index r = 0; r < B * Cout; ++r) db[r % Cout] += row_sum(dy + r * P, P);
+                    add_channel_sums(tape.grad(b2).ptr(), dy, B, Cout, P,
+                                     "eddyop::Projection::backward::bias2");
                   }
                   if (tape.needs_grad(w2))  // dw2 (Cout, Ch) += sum_b dy_b g_b^T
                     tensor::gemm_batched(tape.grad(w2).ptr(), dy, g.ptr(), Cout, Ch, P, Trans::no,
@@ -413,8 +402,8 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
                         KOKKOS_LAMBDA(Index i) { d[i] *= gelu_derivative(zp[i]); });
                   }
                   if (tape.needs_grad(b1)) {
-                    T* db = tape.grad(b1).ptr();
-                    for (Index r = 0; r < B * Ch; ++r) db[r % Ch] += row_sum(dz.ptr() + r * P, P);
+                    add_channel_sums(tape.grad(b1).ptr(), dz.ptr(), B, Ch, P,
+                                     "eddyop::Projection::backward::bias1");
                   }
                   if (tape.needs_grad(w1))
                     tensor::gemm_batched(tape.grad(w1).ptr(), dz.ptr(), x->value.ptr(), Ch, Cin, P,
