@@ -238,8 +238,10 @@ RolloutResult rollout(const config::Case& c, const std::string& run_dir, MPI_Com
   EDDYOP_CHECK_HINT(data.spatial() == ck.spatial && data.in_channels() == ck.in_channels, "rollout",
                     "'" << d.path << "' does not match the grid or channels of '" << path << "'",
                     "roll out on data of the grid the model was trained on");
-  auto model =
-      make_model(YAML::Load(ck.model_yaml), ck.in_channels, ck.out_channels, ck.spatial, 0);
+  // The training seed, not 0: a model's frozen non-parameters (IFactFormer's Fourier matrix) are
+  // drawn from it, and only the parameters come from the checkpoint.
+  auto model = make_model(YAML::Load(ck.model_yaml), ck.in_channels, ck.out_channels, ck.spatial,
+                          static_cast<std::uint64_t>(ck.seed));
   auto& params = model->parameters();
   EDDYOP_CHECK(static_cast<Index>(ck.parameters.size()) == params.size(), "rollout",
                "'" << path << "' holds " << ck.parameters.size() << " parameters, the model "
