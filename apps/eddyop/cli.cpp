@@ -177,6 +177,9 @@ int main(int argc, char** argv) {
     add_common_options(*sub, o);
     sub->callback([&o, n = name] { o.command = n; });
     const std::string n = name;
+    if (n == "generate" || n == "train" || n == "rollout") {
+      sub->add_option("case_file", o.case_file, "Case file (YAML), as with -c");
+    }
     if (n == "info") {
       sub->add_option("files", o.files, "eddyop HDF5 files to describe instead");
     } else if (n == "evaluate" || n == "export") {
@@ -184,6 +187,7 @@ int main(int argc, char** argv) {
                       "Datasets or trajectories (replace " + n + ".files; no case file needed)");
     } else if (n == "run") {
       sub->add_option("--from", o.from, "Rerun from this stage on, even if it is unchanged");
+      sub->add_option("case_file", o.case_file, "Case file (YAML), as with -c");
     } else if (n == "plot") {
       sub->add_option("files", o.files, "eval/stats.h5 to plot (replaces plot.stats)");
     }
