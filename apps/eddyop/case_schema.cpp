@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "eddyop/baselines_stage.hpp"
 #include "postprocess/stages.hpp"
 #include "solvers/generate.hpp"
 #include "surrogates/stages.hpp"
@@ -48,6 +49,7 @@ config::Section case_schema() {
   root.add_section(run_section());
   for (auto& section : solvers::solver_sections()) root.add_section(std::move(section));
   for (auto& section : surrogates::surrogate_sections()) root.add_section(std::move(section));
+  root.add_section(baselines_section());
   root.add_section(postprocess::evaluate_section());
   root.add_section(postprocess::export_section());
   root.add_section(postprocess::plot_section());

@@ -11,7 +11,7 @@ namespace eddyop::cli {
 config::Section case_schema();
 
 // The stages of a case, in the order `eddyop run` takes them.
-inline constexpr const char* kStages[] = {"generate", "train",  "rollout",
+inline constexpr const char* kStages[] = {"generate", "train",  "rollout", "baselines",
                                           "evaluate", "export", "plot"};
 
 // docs/case-files.md, whole.

@@ -5,6 +5,7 @@
 #include <iterator>
 
 #include "core/error.hpp"
+#include "eddyop/baselines_stage.hpp"
 #include "eddyop/case_schema.hpp"
 #include "eddyop/generate_stage.hpp"
 #include "postprocess/stages.hpp"
@@ -37,6 +38,8 @@ const Stage kStageTable[] = {
     {"train", "train the neural operator on the dataset", all_ranks_stage<surrogates::run_train>},
     {"rollout", "roll the trained operator forward in time",
      all_ranks_stage<surrogates::run_rollout>},
+    {"baselines", "run the LES baselines from the held-out fields on the data's grid",
+     run_baselines},
     {"evaluate", "compute statistics, spectra and errors of the rollout against the references",
      rank0_stage<postprocess::run_evaluate>},
     {"export", "write ParaView files of the fields: VTK XML and .pvd",
