@@ -61,6 +61,21 @@ template <class T>
 Var<T> sqrt(Tape<T>& tape, const Var<T>& x);
 template <class T>
 Var<T> square(Tape<T>& tape, const Var<T>& x);
+// Derivatives of the activations, each differentiable in turn (its backward is the next
+// derivative), for forward-mode tangents on the tape (operators/coordinate_derivatives.hpp).
+// sin and cos need none: sin' = cos, cos' = -sin.
+template <class T>
+Var<T> dgelu(Tape<T>& tape, const Var<T>& x);  // Phi(x) + x phi(x)
+template <class T>
+Var<T> d2gelu(Tape<T>& tape, const Var<T>& x);  // phi(x) (2 - x^2)
+template <class T>
+Var<T> dsilu(Tape<T>& tape, const Var<T>& x);  // s (1 + x (1 - s)), s = sigmoid(x)
+template <class T>
+Var<T> d2silu(Tape<T>& tape, const Var<T>& x);  // s (1 - s) (2 + x (1 - 2s))
+template <class T>
+Var<T> dtanh(Tape<T>& tape, const Var<T>& x);  // 1 - tanh^2
+template <class T>
+Var<T> d2tanh(Tape<T>& tape, const Var<T>& x);  // -2 tanh (1 - tanh^2)
 
 // ---- softmax.cpp ----------------------------------------------------------------------------
 // y (..., N) = softmax over the last axis of x (..., N).
