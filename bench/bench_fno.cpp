@@ -20,6 +20,7 @@
 #include <thread>
 
 #include "core/tensor/fft.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/models/fno.hpp"
 #include "operators/ops.hpp"
 #include "runtime.hpp"
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
     // Kokkos Serial runs the elementwise kernels on one core; GEMMs and FFTs use every thread.
     openblas_set_num_threads(threads);
     tensor::fft::set_threads(threads);
+    ops::set_host_threads(threads);
     tensor::fft::set_measure(true);
 
     models::FnoOptions opt;

@@ -113,4 +113,18 @@ KOKKOS_INLINE_FUNCTION float gelu_derivative<float>(float x) {
          x * 0.39894228040143267794f * exp_fast(-0.5f * x * x);
 }
 
+// gelu(x) and gelu'(x) together, sharing Phi(x) (one erf and one exp instead of two erf).
+template <class T>
+KOKKOS_INLINE_FUNCTION void gelu_and_derivative(T x, T& value, T& derivative) {
+  const T Phi = T(0.5) * (T(1) + std::erf(x * T(0.70710678118654752440)));
+  value = x * Phi;
+  derivative = Phi + x * T(0.39894228040143267794) * std::exp(T(-0.5) * x * x);
+}
+template <>
+KOKKOS_INLINE_FUNCTION void gelu_and_derivative<float>(float x, float& value, float& derivative) {
+  const float Phi = 0.5f * one_plus_erf_fast(x * 0.70710678118654752440f);
+  value = x * Phi;
+  derivative = Phi + x * 0.39894228040143267794f * exp_fast(-0.5f * x * x);
+}
+
 }  // namespace eddyop::ops::detail

@@ -18,6 +18,7 @@
 #include "core/tensor/fft.hpp"
 #include "operators/fourier_layer.hpp"
 #include "operators/gelu_math.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -216,9 +217,11 @@ void spectral_backward(Tape<T>& tape, const Geometry& g, const T* dy, const Var<
   tensor::fft::c2r(dx.ptr(), dX.ptr(), B * Cin, g.n);
   T* gx = tape.grad(x).ptr();
   const T* dxp = dx.ptr();
-  Kokkos::parallel_for(
-      "eddyop::SpectralConv::backward::input", range(x->value.numel()),
-      KOKKOS_LAMBDA(Index i) { gx[i] += dxp[i]; });
+  const Index N = g.N;
+  host_for(
+      "eddyop::SpectralConv::backward::input", B * Cin, KOKKOS_LAMBDA(Index r) {
+        for (Index i = r * N; i < (r + 1) * N; ++i) gx[i] += dxp[i];
+      });
 }
 
 }  // namespace
@@ -268,41 +271,57 @@ Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<
     const T* bp = skip_b->value.ptr();
     T* zp = z.ptr();
     T* yp = y->value.ptr();
-    for (Index r = 0; r < B * Cout; ++r) {  // one row (sample, channel) at a time: no division
-      const T bias = bp[r % Cout];
-      T* zr = zp + r * P;
-      T* yr = yp + r * P;
-      if (activate)
-        Kokkos::parallel_for(
-            "eddyop::FourierLayer::forward::bias_gelu", range(P), KOKKOS_LAMBDA(Index i) {
+    host_for(
+        "eddyop::FourierLayer::forward::bias_gelu", B * Cout, KOKKOS_LAMBDA(Index r) {
+          const T bias = bp[r % Cout];  // one row (sample, channel) at a time
+          T* zr = zp + r * P;
+          T* yr = yp + r * P;
+          if (activate) {
+            for (Index i = 0; i < P; ++i) {
               const T v = zr[i] + bias;
               zr[i] = v;
               yr[i] = gelu_value(v);
-            });
-      else
-        Kokkos::parallel_for(
-            "eddyop::FourierLayer::forward::bias", range(P),
-            KOKKOS_LAMBDA(Index i) { zr[i] += bias; });
-    }
+            }
+          } else {
+            for (Index i = 0; i < P; ++i) zr[i] += bias;
+          }
+        });
   }
   Kokkos::Profiling::popRegion();
   if (y->requires_grad)
     tape.record("eddyop::FourierLayer::backward", [&tape, x, w, skip_w, skip_b, y, z, A, g,
                                                    activate, B, Cin, Cout, P]() {
       if (!reached(y)) return;
-      // dz = dy gelu'(z), in workspace 3 (dy itself without the activation).
+      // dz = dy gelu'(z), in workspace 3 (dy itself without the activation); the bias gradient
+      // is summed over each row of dz while it is in cache.
       const T* dz = y->grad.ptr();
+      const bool bias_grad = tape.needs_grad(skip_b);
       if (activate) {
         auto ws = tape.workspace(3, y->shape());
+        auto sums = tape.scratch(Shape({B, Cout}));
         const T* gy = y->grad.ptr();
         const T* zp = z.ptr();
         T* d = ws.ptr();
-        Kokkos::parallel_for(
-            "eddyop::FourierLayer::backward::gelu", range(B * Cout * P),
-            KOKKOS_LAMBDA(Index i) { d[i] = gy[i] * gelu_derivative(zp[i]); });
+        T* sp = sums.ptr();
+        host_for(
+            "eddyop::FourierLayer::backward::gelu", B * Cout, KOKKOS_LAMBDA(Index r) {
+              const T* gr = gy + r * P;
+              const T* zr = zp + r * P;
+              T* dr = d + r * P;
+              for (Index i = 0; i < P; ++i) dr[i] = gr[i] * gelu_derivative(zr[i]);
+              sp[r] = row_sum(dr, P);
+            });
         dz = d;
-      }
-      if (tape.needs_grad(skip_b)) {
+        if (bias_grad) {
+          T* db = tape.grad(skip_b).ptr();
+          Kokkos::parallel_for(
+              "eddyop::FourierLayer::backward::bias", range(Cout), KOKKOS_LAMBDA(Index c) {
+                T s = 0;  // the order of add_channel_sums: rows summed in double, samples in T
+                for (Index n = 0; n < B; ++n) s += sp[n * Cout + c];
+                db[c] += s;
+              });
+        }
+      } else if (bias_grad) {
         add_channel_sums(tape.grad(skip_b).ptr(), dz, B, Cout, P,
                          "eddyop::FourierLayer::backward::bias");
       }
@@ -316,6 +335,128 @@ Var<T> fourier_layer(Tape<T>& tape, const Var<T>& x, const Var<T>& w, const Var<
     });
   return y;
 }
+
+namespace {
+
+// The projection of an FNO with few output channels (its usual 1 to 3): w2 is applied inside the
+// GELU pass, chunk by chunk of points, so that gelu(z) is never stored (forward), and the backward
+// forms dz = gelu'(z) w2^T dy, dw2 and db1 in one pass over z and dy instead of a GELU pass, two
+// GEMMs and a GELU-derivative pass over (B, Ch, P) tensors.
+constexpr Index kFusedOutputs = 4;
+constexpr Index kChunk = 256;  // points per task: a chunk of every row of z stays in L1/L2
+
+template <class T>
+void projection_fused(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>& b1,
+                      const Var<T>& w2, const Var<T>& b2, const Var<T>& y) {
+  const Shape& xs = x->shape();
+  const Index B = xs[0], Cin = xs[1], P = xs.span(2, xs.rank()), Ch = w1->shape()[0],
+              Cout = w2->shape()[0];
+  const Index Q = (P + kChunk - 1) / kChunk, tasks = B * Q;
+  Shape hs = xs;
+  hs[1] = Ch;
+  // z = w1 x + b1 (B, Ch, P): kept for the backward, else in workspace 3.
+  tensor::TensorT<T> z = y->requires_grad ? tape.scratch(hs) : tape.workspace(3, hs);
+  tensor::gemm_batched(z.ptr(), w1->value.ptr(), x->value.ptr(), Ch, P, Cin, Trans::no, Trans::no,
+                       T(1), T(0), B, Ch * P, 0, Cin * P);
+  {
+    T* zp = z.ptr();
+    T* yp = y->value.ptr();
+    const T* b1p = b1->value.ptr();
+    const T* w2p = w2->value.ptr();
+    const T* b2p = b2->value.ptr();
+    host_for(
+        "eddyop::Projection::forward", tasks, KOKKOS_LAMBDA(Index t) {
+          const Index b = t / Q, p0 = (t % Q) * kChunk, n = P - p0 < kChunk ? P - p0 : kChunk;
+          T g[kChunk];
+          for (Index o = 0; o < Cout; ++o) {
+            T* yr = yp + (b * Cout + o) * P + p0;
+            for (Index i = 0; i < n; ++i) yr[i] = b2p[o];
+          }
+          for (Index c = 0; c < Ch; ++c) {
+            T* zr = zp + (b * Ch + c) * P + p0;
+            const T bias = b1p[c];
+            for (Index i = 0; i < n; ++i) {
+              const T v = zr[i] + bias;
+              zr[i] = v;
+              g[i] = gelu_value(v);
+            }
+            for (Index o = 0; o < Cout; ++o) {
+              T* yr = yp + (b * Cout + o) * P + p0;
+              const T wv = w2p[o * Ch + c];
+              for (Index i = 0; i < n; ++i) yr[i] += wv * g[i];
+            }
+          }
+        });
+  }
+  if (!y->requires_grad) return;
+  tape.record("eddyop::Projection::backward", [&tape, x, w1, b1, w2, b2, y, z, hs, B, Cin, Ch, Cout,
+                                               P, Q, tasks]() {
+    if (!reached(y)) return;
+    const T* dy = y->grad.ptr();
+    if (tape.needs_grad(b2))
+      add_channel_sums(tape.grad(b2).ptr(), dy, B, Cout, P, "eddyop::Projection::backward::bias2");
+    // dz = gelu'(z) w2^T dy in workspace 3; per task, the partial sums of dw2 (Cout, Ch) and
+    // db1 (Ch), added up over the tasks afterwards (no two tasks write the same entry).
+    auto dz = tape.workspace(3, hs);
+    const Index R = Cout + 1;
+    auto part = tape.scratch(Shape({tasks, R, Ch}));
+    {
+      const T* zp = z.ptr();
+      const T* w2p = w2->value.ptr();
+      T* dzp = dz.ptr();
+      T* pp = part.ptr();
+      host_for(
+          "eddyop::Projection::backward::gelu", tasks, KOKKOS_LAMBDA(Index t) {
+            const Index b = t / Q, p0 = (t % Q) * kChunk, n = P - p0 < kChunk ? P - p0 : kChunk;
+            // Loops without a carried sum (those vectorise); sums by row_sum over the chunk.
+            T g[kChunk], d[kChunk], u[kChunk], e[kChunk];
+            for (Index c = 0; c < Ch; ++c) {
+              const T* zr = zp + (b * Ch + c) * P + p0;
+              for (Index i = 0; i < n; ++i) {
+                gelu_and_derivative(zr[i], g[i], d[i]);
+                u[i] = T(0);
+              }
+              for (Index o = 0; o < Cout; ++o) {
+                const T* dyr = dy + (b * Cout + o) * P + p0;
+                const T wv = w2p[o * Ch + c];
+                for (Index i = 0; i < n; ++i) {
+                  e[i] = dyr[i] * g[i];
+                  u[i] += wv * dyr[i];
+                }
+                pp[(t * R + o) * Ch + c] = row_sum(e, n);
+              }
+              T* dzr = dzp + (b * Ch + c) * P + p0;
+              for (Index i = 0; i < n; ++i) dzr[i] = d[i] * u[i];
+              pp[(t * R + Cout) * Ch + c] = row_sum(dzr, n);
+            }
+          });
+    }
+    {
+      const bool gw2 = tape.needs_grad(w2), gb1 = tape.needs_grad(b1);
+      T* dw2 = gw2 ? tape.grad(w2).ptr() : nullptr;
+      T* db1 = gb1 ? tape.grad(b1).ptr() : nullptr;
+      const T* pp = part.ptr();
+      Kokkos::parallel_for(
+          "eddyop::Projection::backward::partial_sums", range(R * Ch), KOKKOS_LAMBDA(Index j) {
+            double s = 0;
+            for (Index t = 0; t < tasks; ++t) s += static_cast<double>(pp[t * R * Ch + j]);
+            if (j < Cout * Ch) {
+              if (gw2) dw2[j] += static_cast<T>(s);
+            } else if (gb1) {
+              db1[j - Cout * Ch] += static_cast<T>(s);
+            }
+          });
+    }
+    if (tape.needs_grad(w1))
+      tensor::gemm_batched(tape.grad(w1).ptr(), dz.ptr(), x->value.ptr(), Ch, Cin, P, Trans::no,
+                           Trans::yes, T(1), T(1), B, 0, Ch * P, Cin * P);
+    if (tape.needs_grad(x))
+      tensor::gemm_batched(tape.grad(x).ptr(), w1->value.ptr(), dz.ptr(), Cin, P, Ch, Trans::yes,
+                           Trans::no, T(1), T(1), B, Cin * P, 0, Ch * P);
+  });
+}
+
+}  // namespace
 
 template <class T>
 Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>& b1,
@@ -337,6 +478,10 @@ Var<T> projection(Tape<T>& tape, const Var<T>& x, const Var<T>& w1, const Var<T>
   const bool grad = tape.needs_grad(x) || tape.needs_grad(w1) || tape.needs_grad(b1) ||
                     tape.needs_grad(w2) || tape.needs_grad(b2);
   auto y = tape.make(ys, grad);
+  if (Cout <= kFusedOutputs) {
+    projection_fused(tape, x, w1, b1, w2, b2, y);
+    return y;
+  }
   // z = w1 x + b1 (kept for the backward), g = gelu(z) in a workspace (recomputed there): 3 when
   // z is kept, else 0 (free here; z is then in 3).
   tensor::TensorT<T> z = y->requires_grad ? tape.scratch(hs) : tape.workspace(3, hs);

@@ -11,7 +11,9 @@
 #include <random>
 
 #include "core/tensor/gemm.hpp"
+#include "operators/fourier_layer.hpp"
 #include "operators/gelu_math.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/ops.hpp"
 
 namespace {
@@ -185,6 +187,70 @@ TEST(FastVsSlow, SpectralConvMatchesDirectDftIn1To3D) {
     // float FFTs of <= 120 points with O(1) data: errors ~1e-6 relative to the O(Cin) values.
     for (std::size_t i = 0; i < y.size(); ++i) ASSERT_NEAR(y[i], ref[i], 2e-5) << i;
   }
+}
+
+// The FNO's fused ops (float, host_for on two threads with the AVX2 path where the CPU has it)
+// against the composition of the plain ops they replace: value and every gradient.
+TEST(FastVsSlow, FusedFnoOpsMatchComposedOpsOnTwoThreads) {
+  using tensor::Tape;
+  using tensor::Tensor;
+  using tensor::Var;
+  ops::set_host_threads(2);
+  auto input = [](Tape<float>& tape, const Shape& s, unsigned seed) {
+    auto t = Tensor::zeros(s);
+    tensor::from_host(t, random<float>(static_cast<std::size_t>(s.numel()), seed));
+    return tape.input(t, true);
+  };
+  auto compare = [](const Tensor& a, const Tensor& b, float tol, const char* what) {
+    const auto x = tensor::to_host(a), y = tensor::to_host(b);
+    ASSERT_EQ(x.size(), y.size());
+    for (std::size_t i = 0; i < x.size(); ++i) ASSERT_NEAR(x[i], y[i], tol) << what << " " << i;
+  };
+  // The projection: 2 samples of 600 points (chunks of 256: two full, one partial), 2 outputs.
+  {
+    const Index B = 2, Cin = 5, Ch = 7, Cout = 2, P = 600;
+    Tape<float> fused, plain;
+    std::vector<Var<float>> vf, vp;
+    const std::vector<Shape> shapes{Shape{B, Cin, P}, Shape{Ch, Cin}, Shape{Ch}, Shape{Cout, Ch},
+                                    Shape{Cout}};
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      vf.push_back(input(fused, shapes[i], 20 + static_cast<unsigned>(i)));
+      vp.push_back(input(plain, shapes[i], 20 + static_cast<unsigned>(i)));
+    }
+    auto yf = ops::projection(fused, vf[0], vf[1], vf[2], vf[3], vf[4]);
+    auto yp = ops::pointwise_conv(
+        plain, ops::gelu(plain, ops::pointwise_conv(plain, vp[0], vp[1], vp[2])), vp[3], vp[4]);
+    compare(yf->value, yp->value, 1e-5f, "y");
+    auto dy = Tensor::zeros(yf->shape());
+    tensor::from_host(dy, random<float>(static_cast<std::size_t>(dy.numel()), 30));
+    fused.backward(yf, dy);
+    plain.backward(yp, dy);
+    // Gradients sum up to B * P = 1200 terms of O(1): float rounding ~1e-4 of that scale.
+    for (std::size_t i = 0; i < vf.size(); ++i) compare(vf[i]->grad, vp[i]->grad, 2e-3f, "grad");
+  }
+  // The Fourier layer with GELU: spectral_conv + pointwise_conv, then gelu.
+  {
+    const Index B = 3, C = 4;
+    const std::vector<Index> modes{3, 4};
+    const Index M = ops::spectral_modes(modes);
+    Tape<float> fused, plain;
+    std::vector<Var<float>> vf, vp;
+    const std::vector<Shape> shapes{Shape{B, C, 8, 10}, Shape{M, C, C, 2}, Shape{C, C}, Shape{C}};
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      vf.push_back(input(fused, shapes[i], 40 + static_cast<unsigned>(i)));
+      vp.push_back(input(plain, shapes[i], 40 + static_cast<unsigned>(i)));
+    }
+    auto yf = ops::fourier_layer(fused, vf[0], vf[1], vf[2], vf[3], modes, true);
+    auto yp = ops::gelu(plain, ops::add(plain, ops::spectral_conv(plain, vp[0], vp[1], modes),
+                                        ops::pointwise_conv(plain, vp[0], vp[2], vp[3])));
+    compare(yf->value, yp->value, 1e-5f, "y");
+    auto dy = Tensor::zeros(yf->shape());
+    tensor::from_host(dy, random<float>(static_cast<std::size_t>(dy.numel()), 50));
+    fused.backward(yf, dy);
+    plain.backward(yp, dy);
+    for (std::size_t i = 0; i < vf.size(); ++i) compare(vf[i]->grad, vp[i]->grad, 1e-3f, "grad");
+  }
+  ops::set_host_threads(1);
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // the edge paths: size-1 axes, odd sizes, broadcasting, odd numbers of modes, strides that do
 // not divide the input.
 #include "operators/fourier_layer.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/ops.hpp"
 #include "tests/operators/gradcheck.hpp"
 
@@ -170,21 +171,39 @@ TEST(OpGradients, SpectralConvIn1To3DWithOddModes) {
 }
 
 TEST(OpGradients, FusedFourierLayerWithAndWithoutGelu) {
-  for (bool act : {true, false})
-    for (auto [xs, modes] :
-         {std::pair<Shape, std::vector<Index>>{Shape{2, 3, 8}, {3}}, {Shape{1, 2, 6, 7}, {3, 3}}}) {
-      const Index Cin = xs[1], Cout = 2, M = ops::spectral_modes(modes);
-      expect_gradients({xs, Shape{M, Cin, Cout, 2}, Shape{Cout, Cin}, Shape{Cout}},
-                       [&, m = modes, a = act](T& t, const V& v) {
-                         return ops::fourier_layer(t, v[0], v[1], v[2], v[3], m, a);
-                       });
-    }
+  for (int threads : {1, 2}) {  // host_for splits the rows over the host threads
+    ops::set_host_threads(threads);
+    for (bool act : {true, false})
+      for (auto [xs, modes] : {std::pair<Shape, std::vector<Index>>{Shape{2, 3, 8}, {3}},
+                               {Shape{1, 2, 6, 7}, {3, 3}}}) {
+        const Index Cin = xs[1], Cout = 2, M = ops::spectral_modes(modes);
+        expect_gradients({xs, Shape{M, Cin, Cout, 2}, Shape{Cout, Cin}, Shape{Cout}},
+                         [&, m = modes, a = act](T& t, const V& v) {
+                           return ops::fourier_layer(t, v[0], v[1], v[2], v[3], m, a);
+                         });
+      }
+  }
+  ops::set_host_threads(1);
 }
 
 TEST(OpGradients, FusedProjection) {
-  expect_gradients(
-      {Shape{2, 3, 5}, Shape{4, 3}, Shape{4}, Shape{2, 4}, Shape{2}},
-      [](T& t, const V& v) { return ops::projection(t, v[0], v[1], v[2], v[3], v[4]); });
+  // Up to 4 outputs: the fused GELU pass over chunks of 256 points (300 points: a full and a
+  // partial chunk); 5 outputs: the GEMM path. One and two host threads.
+  struct Case {
+    Shape x;
+    Index hidden, out;
+  };
+  for (int threads : {1, 2}) {
+    ops::set_host_threads(threads);
+    for (const auto& c : {Case{Shape{2, 3, 5}, 4, 2}, Case{Shape{2, 2, 300}, 3, 1},
+                          Case{Shape{1, 3, 2, 3}, 4, 5}}) {
+      const Index Cin = c.x[1];
+      expect_gradients(
+          {c.x, Shape{c.hidden, Cin}, Shape{c.hidden}, Shape{c.out, c.hidden}, Shape{c.out}},
+          [](T& t, const V& v) { return ops::projection(t, v[0], v[1], v[2], v[3], v[4]); });
+    }
+  }
+  ops::set_host_threads(1);
 }
 
 }  // namespace

@@ -1,0 +1,87 @@
+// host_for: the loop of the heavy elementwise kernels of the FNO (GELU and its derivative over
+// whole activations, spectrum packing). On a device, or a host backend that runs threads of its
+// own (Kokkos OpenMP, Threads), it is Kokkos::parallel_for. On a one-thread host backend (Debian's
+// Kokkos Serial), where GEMMs and FFTs get every core from OpenBLAS and FFTW but Kokkos loops get
+// one, it splits the range over host_threads() threads of a small pool, and runs each part with
+// AVX2/FMA instructions when the CPU has them (chosen at run time, so that the build stays
+// portable: the default x86-64 target has only SSE2, four lanes and no FMA).
+//
+// f(i) must be safe to run concurrently for different i (as for any parallel_for); callers make
+// i a row index and loop over the row inside f, so that the inner loop vectorises.
+#pragma once
+
+#include <Kokkos_Core.hpp>
+#include <cstdint>
+#include <functional>
+#include <type_traits>
+
+#include "core/tensor/tensor.hpp"
+
+namespace eddyop::ops {
+
+// Threads host_for may use on a one-thread host backend (the run's `threads`); 1 by default.
+void set_host_threads(int threads);
+int host_threads();
+
+namespace detail {
+
+using tensor::Index;
+
+// Runs part(p) for p in [0, parts) on the calling thread and parts - 1 pool threads; returns
+// when every part is done. Exceptions inside a part terminate (kernels do not throw).
+void run_parts(int parts, const std::function<void(int)>& part);
+bool cpu_has_avx2_fma();
+
+template <class F>
+void host_range_plain(Index begin, Index end, const F& f) {
+  for (Index i = begin; i < end; ++i) f(i);
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same loop compiled for AVX2 + FMA; f (flattened into it, however large) is vectorised for
+// that target.
+template <class F>
+__attribute__((target("avx2,fma"), flatten)) void host_range_avx2(Index begin, Index end,
+                                                                  const F& f) {
+  for (Index i = begin; i < end; ++i) f(i);
+}
+#endif
+
+template <class F>
+void host_range(Index begin, Index end, const F& f) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (cpu_has_avx2_fma()) return host_range_avx2(begin, end, f);
+#endif
+  host_range_plain(begin, end, f);
+}
+
+// True when Kokkos loops run on the host on one thread: host_for then brings its own.
+inline bool host_serial() {
+  using Exec = tensor::ExecSpace;
+  return std::is_same<Exec, Kokkos::DefaultHostExecutionSpace>::value && Exec().concurrency() == 1;
+}
+
+}  // namespace detail
+
+template <class F>
+void host_for(const char* name, tensor::Index n, const F& f) {
+  if (n <= 0) return;
+  if (!detail::host_serial()) {
+    Kokkos::parallel_for(
+        name, Kokkos::RangePolicy<tensor::ExecSpace, Kokkos::IndexType<tensor::Index>>(0, n), f);
+    return;
+  }
+  std::uint64_t id = 0;
+  const bool tools = Kokkos::Tools::profileLibraryLoaded();
+  if (tools) Kokkos::Tools::beginParallelFor(name, 0, &id);
+  const tensor::Index parts = std::min<tensor::Index>(host_threads(), n);
+  if (parts <= 1) {
+    detail::host_range(0, n, f);
+  } else {
+    detail::run_parts(static_cast<int>(parts),
+                      [&](int p) { detail::host_range(n * p / parts, n * (p + 1) / parts, f); });
+  }
+  if (tools) Kokkos::Tools::endParallelFor(id);
+}
+
+}  // namespace eddyop::ops
