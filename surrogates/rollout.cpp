@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
+#include <ctime>
 #include <filesystem>
 #include <sstream>
 
@@ -103,8 +105,19 @@ void write_trajectory(const RolloutOptions& o, const RolloutResult& r, Dataset& 
     }
     w.write_coordinate(name, x);
   }
+  // The data's physics, less what described the solver's run (its cost, its start) rather
+  // than the flow: those would be taken for the rollout's own.
   for (const auto& name : in.attribute_names(h5::kPhysicsGroup))
-    w.write_attribute(h5::kPhysicsGroup, name, in.read_attribute(h5::kPhysicsGroup, name));
+    if (name.rfind("cost_", 0) != 0 && name.rfind("initial_", 0) != 0)
+      w.write_attribute(h5::kPhysicsGroup, name, in.read_attribute(h5::kPhysicsGroup, name));
+  // The surrogate's cost per trajectory and sampling interval (one predicted step), as the
+  // channel solver records its own: forward passes only, summed over the ranks.
+  double cost[2] = {r.cost_cpu_s, r.cost_wall_s};
+  MPI_Allreduce(MPI_IN_PLACE, cost, 2, MPI_DOUBLE, MPI_SUM, comm);
+  const double intervals = static_cast<double>(std::max<Index>(1, r.predicted) * n);
+  w.write_attribute(h5::kPhysicsGroup, "cost_cpu_s_per_interval", cost[0] / intervals);
+  w.write_attribute(h5::kPhysicsGroup, "cost_wall_s_per_interval", cost[1] / intervals);
+  w.write_attribute(h5::kPhysicsGroup, "cost_batch", static_cast<long long>(o.batch));
   std::string list;
   for (Index s : o.trajectories) list += (list.empty() ? "" : ",") + std::to_string(s);
   const char* root = h5::kRoot;
@@ -166,7 +179,12 @@ RolloutResult rollout(Model& model, const Normaliser& in_norm, const Normaliser&
       for (Index i = 0; i < b; ++i)
         std::copy_n(traj.data() + ((b0 + i) * t_out + t - k) * snap, k * snap,
                     window.data() + i * k * snap);
+      const auto wall0 = std::chrono::steady_clock::now();
+      const std::clock_t cpu0 = std::clock();
       predict(y, model, in_norm, out_norm, window, b, data, tape);
+      r.cost_cpu_s += static_cast<double>(std::clock() - cpu0) / CLOCKS_PER_SEC;
+      r.cost_wall_s +=
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - wall0).count();
       for (Index i = 0; i < b; ++i) {
         const float* yi = y.data() + i * snap;
         double sq = 0;

@@ -43,7 +43,9 @@ struct RolloutResult {
   bool stopped = false;  // by the guard
   Index stop_step = -1;  // 1-based predicted step that failed
   Index stop_trajectory = -1;
-  std::string cause;  // "not finite" or "norm ... above ..."
+  std::string cause;       // "not finite" or "norm ... above ..."
+  double cost_cpu_s = 0;   // this rank's forward passes: CPU seconds
+  double cost_wall_s = 0;  // and wall seconds
 };
 
 // Runs `model` (window, channels as `data`) from the first `window` steps of each trajectory.
