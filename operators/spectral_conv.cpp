@@ -1,14 +1,15 @@
 // The spectral convolution of the Fourier neural operator, forward and backward:
 //
-//   forward:  X = rfft(x)            (B, Cin, S^)    FFTW, batched over B*Cin signals
+//   forward:  X = rfft(x)            (B, Cin, S^)    FFTW, batched over B*Cin signals, pruned to
+//                                                    the columns k_{d-1} < m_{d-1} (r2c_kept)
 //             A = X[kept modes]      (M, B, Cin)     gathered mode-major
 //             O_m = A_m W_m          (M, B, Cout)    one complex GEMM per kept mode
 //             Y[kept modes] = O / N  (B, Cout, S^)   zero elsewhere
-//             y = irfft(Y)           (B, Cout, S)    c2r after the Hermitian fold
+//             y = irfft(Y)           (B, Cout, S)    Re(sum c_k Y e^{ikx}), pruned (c2r_kept)
 //   backward: G = rfft(dy) c_k / N on the kept modes, where c_k = 2 for the interior modes of
 //             the last axis (they stand for themselves and their conjugates in the real output)
 //             and 1 on its zero and Nyquist planes; dW_m += A_m^H G_m; dA_m = G_m W_m^H;
-//             dx += Re(sum over the kept half spectrum of dA e^{ikx}) = c2r(dA / c_k).
+//             dx += Re(sum over the kept half spectrum of dA e^{ikx}) = c2r_kept(dA / c_k).
 //
 // Complex values are interleaved (re, im) pairs; gradients of complex quantities follow the
 // convention G = dL/dRe + i dL/dIm, with which the GEMM adjoints are the conjugate transposes.
@@ -84,8 +85,21 @@ namespace {
 struct Geometry {
   std::vector<Index> n;
   Index B, Cin, Cout, M, H, S, N, nl;
+  Index ml;  // kept modes of the last axis: the FFTs are pruned to the columns k_{d-1} < ml
   ModeTable pos;
 };
+
+// Zeroes the columns k_{d-1} < ml of every row of a half spectrum (signals, S) before the kept
+// modes are scattered into it; c2r_kept reads nothing beyond them.
+template <class T>
+void zero_kept_columns(T* spectrum, Index signals, const Geometry& g, const char* name) {
+  const Index H = g.H, w = 2 * g.ml;
+  host_for(
+      name, signals * (g.S / H), KOKKOS_LAMBDA(Index r) {
+        T* row = spectrum + 2 * r * H;
+        for (Index i = 0; i < w; ++i) row[i] = T(0);
+      });
+}
 
 template <class T>
 Geometry geometry(const Shape& xs, const Shape& ws, const std::vector<Index>& modes) {
@@ -116,6 +130,7 @@ Geometry geometry(const Shape& xs, const Shape& ws, const std::vector<Index>& mo
   g.S = xs.span(2, xs.rank() - 1) * g.H;
   g.N = xs.span(2, xs.rank());
   g.nl = g.n.back();
+  g.ml = modes.back();
   g.pos = mode_table(g.n, modes);
   return g;
 }
@@ -128,7 +143,7 @@ void spectral_forward(Tape<T>& tape, const Geometry& g, const T* x, const T* w, 
   const Index B = g.B, Cin = g.Cin, Cout = g.Cout, M = g.M, S = g.S;
   const ModeTable pos = g.pos;
   auto X = tape.workspace(0, Shape({B, Cin, S, 2}));
-  tensor::fft::r2c(X.ptr(), x, B * Cin, g.n);
+  tensor::fft::r2c_kept(X.ptr(), x, B * Cin, g.n, g.ml);
   {
     const T* Xp = X.ptr();
     T* Ap = A.ptr();
@@ -143,9 +158,7 @@ void spectral_forward(Tape<T>& tape, const Geometry& g, const T* x, const T* w, 
   tensor::cgemm_batched(O.ptr(), A.ptr(), w, B, Cout, Cin, Trans::no, Trans::no, T(0), M,
                         B * Cout * 2, B * Cin * 2, Cin * Cout * 2);
   auto Y = tape.workspace(1, Shape({B, Cout, S, 2}));
-  Kokkos::deep_copy(
-      Kokkos::subview(Y.data, std::make_pair(std::size_t{0}, static_cast<std::size_t>(Y.numel()))),
-      T(0));
+  zero_kept_columns(Y.ptr(), B * Cout, g, "eddyop::SpectralConv::forward::zero");
   {
     const T* Op = O.ptr();
     T* Yp = Y.ptr();
@@ -158,8 +171,7 @@ void spectral_forward(Tape<T>& tape, const Geometry& g, const T* x, const T* w, 
         });
   }
   Kokkos::fence();
-  tensor::fft::hermitian_fold(Y.ptr(), B * Cout, g.n);
-  tensor::fft::c2r(out, Y.ptr(), B * Cout, g.n);
+  tensor::fft::c2r_kept(out, Y.ptr(), B * Cout, g.n, g.ml);
 }
 
 // The backward of spectral_forward for the upstream gradient dy (B, Cout, S...): dW += ...,
@@ -170,7 +182,7 @@ void spectral_backward(Tape<T>& tape, const Geometry& g, const T* dy, const Var<
   const Index B = g.B, Cin = g.Cin, Cout = g.Cout, M = g.M, S = g.S, H = g.H, nl = g.nl;
   const ModeTable pos = g.pos;
   auto G = tape.workspace(0, Shape({B, Cout, S, 2}));
-  tensor::fft::r2c(G.ptr(), dy, B * Cout, g.n);
+  tensor::fft::r2c_kept(G.ptr(), dy, B * Cout, g.n, g.ml);
   auto GO = tape.scratch(Shape({M, B, Cout, 2}));
   {
     const T* Gp = G.ptr();
@@ -196,9 +208,7 @@ void spectral_backward(Tape<T>& tape, const Geometry& g, const T* dy, const Var<
   tensor::cgemm_batched(dA.ptr(), GO.ptr(), w->value.ptr(), B, Cin, Cout, Trans::no, Trans::conj,
                         T(0), M, B * Cin * 2, B * Cout * 2, Cin * Cout * 2);
   auto dX = tape.workspace(1, Shape({B, Cin, S, 2}));
-  Kokkos::deep_copy(Kokkos::subview(dX.data, std::make_pair(std::size_t{0},
-                                                            static_cast<std::size_t>(dX.numel()))),
-                    T(0));
+  zero_kept_columns(dX.ptr(), B * Cin, g, "eddyop::SpectralConv::backward::zero");
   {
     const T* dAp = dA.ptr();
     T* dXp = dX.ptr();
@@ -212,9 +222,8 @@ void spectral_backward(Tape<T>& tape, const Geometry& g, const T* dy, const Var<
         });
   }
   Kokkos::fence();
-  tensor::fft::hermitian_fold(dX.ptr(), B * Cin, g.n);
   auto dx = tape.workspace(2, x->shape());
-  tensor::fft::c2r(dx.ptr(), dX.ptr(), B * Cin, g.n);
+  tensor::fft::c2r_kept(dx.ptr(), dX.ptr(), B * Cin, g.n, g.ml);
   T* gx = tape.grad(x).ptr();
   const T* dxp = dx.ptr();
   const Index N = g.N;

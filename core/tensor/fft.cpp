@@ -33,6 +33,12 @@ struct Fftw<float> {
   }
   static void exec_r2c(plan p, float* in, complex* out) { fftwf_execute_dft_r2c(p, in, out); }
   static void exec_c2r(plan p, complex* in, float* out) { fftwf_execute_dft_c2r(p, in, out); }
+  using iodim = fftwf_iodim64;
+  static plan guru_c2c(int rank, const iodim* dims, int vrank, const iodim* vdims, complex* data,
+                       int sign, unsigned f) {
+    return fftwf_plan_guru64_dft(rank, dims, vrank, vdims, data, data, sign, f);
+  }
+  static void exec_c2c(plan p, complex* data) { fftwf_execute_dft(p, data, data); }
 };
 template <>
 struct Fftw<double> {
@@ -53,6 +59,12 @@ struct Fftw<double> {
   }
   static void exec_r2c(plan p, double* in, complex* out) { fftw_execute_dft_r2c(p, in, out); }
   static void exec_c2r(plan p, complex* in, double* out) { fftw_execute_dft_c2r(p, in, out); }
+  using iodim = fftw_iodim64;
+  static plan guru_c2c(int rank, const iodim* dims, int vrank, const iodim* vdims, complex* data,
+                       int sign, unsigned f) {
+    return fftw_plan_guru64_dft(rank, dims, vrank, vdims, data, data, sign, f);
+  }
+  static void exec_c2c(plan p, complex* data) { fftw_execute_dft(p, data, data); }
 };
 
 struct Settings {
@@ -66,8 +78,9 @@ Settings& settings() {
   return s;
 }
 
-// (forward?, sizes, howmany, threads, measure)
-using Key = std::tuple<bool, std::vector<int>, int, int, bool>;
+// (kind, sizes, howmany, kept, threads, measure); kind: 0 r2c, 1 c2r, 2 and 3 the forward and
+// backward c2c over the first axes of a half spectrum, where k_{d-1} < kept.
+using Key = std::tuple<int, std::vector<int>, int, int, int, bool>;
 
 template <class T>
 class PlanCache {
@@ -85,7 +98,7 @@ class PlanCache {
       s.threads_ready = true;
     }
     std::vector<int> n(dims.begin(), dims.end());
-    Key key{forward, n, static_cast<int>(howmany), s.threads, s.measure};
+    Key key{forward ? 0 : 1, n, static_cast<int>(howmany), 0, s.threads, s.measure};
     auto it = plans_.find(key);
     if (it != plans_.end()) return it->second;
     // Plan on scratch arrays of FFTW's own alignment: FFTW_MEASURE overwrites them, and the
@@ -110,6 +123,39 @@ class PlanCache {
     EDDYOP_CHECK(
         plan != nullptr, "fft",
         "FFTW could not plan a transform of sizes " << Shape(dims).str() << " x " << howmany);
+    plans_.emplace(key, plan);
+    return plan;
+  }
+
+  // In place over a half spectrum (howmany, n_0, ..., n_{d-1}/2+1): the c2c transform over the
+  // first d-1 axes of the columns k_{d-1} < kept, one guru plan (rank d-1, two loop dimensions).
+  typename Fftw<T>::plan get_c2c(bool forward, const std::vector<Index>& dims, Index howmany,
+                                 Index kept) {
+    Settings& s = settings();
+    std::vector<int> n(dims.begin(), dims.end());
+    Key key{forward ? 2 : 3,        n,         static_cast<int>(howmany),
+            static_cast<int>(kept), s.threads, s.measure};
+    auto it = plans_.find(key);
+    if (it != plans_.end()) return it->second;
+    const int d = static_cast<int>(dims.size());
+    const Index H = dims.back() / 2 + 1;
+    std::vector<typename Fftw<T>::iodim> axes(static_cast<std::size_t>(d - 1));
+    Index stride = H;
+    for (int a = d - 2; a >= 0; --a) {
+      axes[static_cast<std::size_t>(a)] = {dims[static_cast<std::size_t>(a)], stride, stride};
+      stride *= dims[static_cast<std::size_t>(a)];
+    }
+    const typename Fftw<T>::iodim loops[2] = {{howmany, stride, stride}, {kept, 1, 1}};
+    auto* c = static_cast<typename Fftw<T>::complex*>(
+        Fftw<T>::malloc(2 * sizeof(T) * static_cast<std::size_t>(howmany * stride)));
+    Fftw<T>::plan_with_nthreads(s.threads);
+    auto plan =
+        Fftw<T>::guru_c2c(d - 1, axes.data(), 2, loops, c, forward ? FFTW_FORWARD : FFTW_BACKWARD,
+                          s.measure ? FFTW_MEASURE : FFTW_ESTIMATE);
+    Fftw<T>::free(c);
+    EDDYOP_CHECK(plan != nullptr, "fft",
+                 "FFTW could not plan the first-axes transform of sizes "
+                     << Shape(dims).str() << " x " << howmany << " (" << kept << " columns)");
     plans_.emplace(key, plan);
     return plan;
   }
@@ -212,10 +258,70 @@ void hermitian_fold(T* spectrum, Index howmany, const std::vector<Index>& dims) 
   }
 }
 
+namespace {
+
+void check_kept(const std::vector<Index>& dims, Index kept) {
+  EDDYOP_CHECK(!dims.empty() && kept >= 1 && kept <= dims.back() / 2 + 1, "fft",
+               "kept = " << kept << " columns of a half spectrum of sizes " << Shape(dims).str());
+}
+
+}  // namespace
+
+template <class T>
+void r2c_kept(T* out, const T* in, Index howmany, const std::vector<Index>& dims, Index kept) {
+  if (howmany == 0) return;
+  check_kept(dims, kept);
+  check_aligned(out);
+  check_aligned(in);
+  Index rows = howmany;  // the last axis first, every row: all of them hold kept columns
+  for (std::size_t a = 0; a + 1 < dims.size(); ++a) rows *= dims[a];
+  typename Fftw<T>::plan row, cols = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(settings().mutex);
+    row = cache<T>().get(true, {dims.back()}, rows);
+    if (dims.size() > 1) cols = cache<T>().get_c2c(true, dims, howmany, kept);
+  }
+  auto* c = reinterpret_cast<typename Fftw<T>::complex*>(out);
+  Fftw<T>::exec_r2c(row, const_cast<T*>(in), c);
+  if (cols) Fftw<T>::exec_c2c(cols, c);
+}
+
+template <class T>
+void c2r_kept(T* out, T* in, Index howmany, const std::vector<Index>& dims, Index kept) {
+  if (howmany == 0) return;
+  check_kept(dims, kept);
+  check_aligned(out);
+  check_aligned(in);
+  const Index nl = dims.back(), H = nl / 2 + 1;
+  Index rows = howmany;
+  for (std::size_t a = 0; a + 1 < dims.size(); ++a) rows *= dims[a];
+  typename Fftw<T>::plan row, cols = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(settings().mutex);
+    row = cache<T>().get(false, {nl}, rows);
+    if (dims.size() > 1) cols = cache<T>().get_c2c(false, dims, howmany, kept);
+  }
+  if (cols) Fftw<T>::exec_c2c(cols, reinterpret_cast<typename Fftw<T>::complex*>(in));
+  // Each row is now a 1-D half spectrum: zero beyond the kept columns, and real at k = 0 and
+  // (n even) n/2, so that every FFTW algorithm computes Re(sum_k c_k X_k e^{ikx}) from it.
+  const bool nyquist = nl % 2 == 0 && kept == H && nl > 1;
+  for (Index r = 0; r < rows; ++r) {
+    T* x = in + 2 * r * H;
+    x[1] = T(0);
+    if (nyquist) x[2 * (H - 1) + 1] = T(0);
+    for (Index k = 2 * kept; k < 2 * H; ++k) x[k] = T(0);
+  }
+  Fftw<T>::exec_c2r(row, reinterpret_cast<typename Fftw<T>::complex*>(in), out);
+}
+
 template void r2c<float>(float*, const float*, Index, const std::vector<Index>&);
 template void r2c<double>(double*, const double*, Index, const std::vector<Index>&);
 template void c2r<float>(float*, float*, Index, const std::vector<Index>&);
 template void c2r<double>(double*, double*, Index, const std::vector<Index>&);
+template void r2c_kept<float>(float*, const float*, Index, const std::vector<Index>&, Index);
+template void r2c_kept<double>(double*, const double*, Index, const std::vector<Index>&, Index);
+template void c2r_kept<float>(float*, float*, Index, const std::vector<Index>&, Index);
+template void c2r_kept<double>(double*, double*, Index, const std::vector<Index>&, Index);
 template void hermitian_fold<float>(float*, Index, const std::vector<Index>&);
 template void hermitian_fold<double>(double*, Index, const std::vector<Index>&);
 
