@@ -59,6 +59,46 @@ void log_to_file(const fs::path& path) {
   logger->sinks().push_back(std::make_shared<spdlog::sinks::basic_file_sink_mt>(path.string()));
 }
 
+// The files a stage reads that another run may have made (a dataset, the rollouts of other
+// cases): their paths, sizes and modification times enter the stage's stamp, so that a stage
+// runs again when its inputs changed even though its own settings did not.
+std::string input_fingerprint(const config::Case& c, const std::string& stage,
+                              const fs::path& run_dir) {
+  std::vector<std::string> files;
+  const auto add = [&](const std::string& key) {
+    if (!c.has(key)) return;
+    const YAML::Node n = c.node(key);
+    if (n.IsSequence()) {
+      for (const auto& item : n) files.push_back(item.as<std::string>());
+    } else if (n.IsScalar()) {
+      files.push_back(n.as<std::string>());
+    }
+  };
+  if (stage == "train") add("train.dataset");
+  if (stage == "rollout") add("rollout.dataset");
+  if (stage == "baselines") {
+    add("baselines.dataset");
+    add("train.dataset");
+  }
+  if (stage == "evaluate" || stage == "export") {
+    add("evaluate.files");
+    add("evaluate.truth");
+    add("export.files");
+  }
+  std::string out;
+  for (const auto& f : files) {
+    if (f.empty()) continue;
+    const fs::path p = fs::path(f).is_absolute() ? fs::path(f) : run_dir / f;
+    std::error_code ec;
+    const auto size = fs::file_size(p, ec);
+    if (ec) continue;  // made by an earlier stage of this run, or missing: the stage says so
+    const auto time = fs::last_write_time(p, ec).time_since_epoch().count();
+    out += p.lexically_normal().string() + ":" + std::to_string(size) + ":" + std::to_string(time) +
+           "\n";
+  }
+  return out;
+}
+
 }  // namespace
 
 void check_from_stage(const config::Case& c, const std::string& from) {
@@ -86,7 +126,8 @@ int run_case(const StageContext& context, const std::string& from) {
   std::vector<std::string> missing, skipped;
   for (const auto& name : stages) {
     const Stage& s = stage(name);
-    const std::string stamp = stage_stamp(resolved, name, previous);
+    const std::string stamp =
+        stage_stamp(resolved + input_fingerprint(c, name, run_dir), name, previous);
     const fs::path stamp_file = run_dir / ".stages" / (name + ".done");
     forced = forced || name == from;
     const bool unchanged = agreed(!forced && context.rank == 0 && read_stamp(stamp_file) == stamp);
