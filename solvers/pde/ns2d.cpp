@@ -55,67 +55,60 @@ int ns2d_record_count(const Ns2dParams& p) {
 
 struct Ns2dSolver::Impl {
   Ns2dParams p;
-  int n = 0, nh = 0;
+  int n = 0, nh = 0, m = 0;    // m = n/2: the half-length of the complex transforms
   int kc = 0;                  // kept columns of the 2/3 band: k_x = 0 … kc − 1
-  std::size_t nr = 0, nc = 0;  // real and complex sizes
+  int ls = 0, lh = 0;          // row strides (complex) of the pair and half-length buffers
+  std::size_t nr = 0, nc = 0;  // real and complex (half-spectrum) sizes
   double t = 0.0;
   bool have_previous = false;  // AB2 history
   // Per column q: 2π k_x (0 at the Nyquist column); per row r: 2π k_y (0 at the Nyquist row) and
   // whether the row is in the 2/3 band. Per mode (n, nh): 1/(4π²|k|²) (0 at k = 0) and the CN
   // factors 1 − a and 1/(1 + a). ψ̂ = ω̂/(4π²|k|²); û = i 2πk_y ψ̂, v̂ = −i 2πk_x ψ̂.
   std::vector<double> kxq, kyr, inv_lap, cn_num, cn_inv_den;
+  // Per column k < kc: (−sin, −cos)(2πk/n) / (2n²), the twiddle that unpacks a real transform
+  // from the half-length complex one (see advection_mode).
+  std::vector<double> unpack_re, unpack_im;
   std::vector<char> row_kept;
   double inv_nr = 0.0;  // the dealias mask's value in the band: 1/n²
-  detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch, spectra4;
-  detail::FftwPtr<double> fields4;
-  fftw_complex *d_u = nullptr, *d_v = nullptr, *d_wx = nullptr, *d_wy = nullptr;
-  double *u = nullptr, *v = nullptr, *wx = nullptr, *wy = nullptr;
-  // 2-D transforms for input and output (set_vorticity, forcing, vorticity, velocity).
+  detail::FftwPtr<fftw_complex> w_hat, f_hat, rhs, rhs_prev, scratch, pairs, half;
+  detail::FftwPtr<double> real;
+  // 2-D real transforms for input and output (set_vorticity, forcing, vorticity).
   detail::Plan r2c, c2r;
-  // The step's transforms, split into 1-D passes so that the forward one is pruned to the band:
-  // inverse = columns (c2c along y, 4 fields × nh columns) then rows (c2r along x, 4n rows);
-  // forward = rows (r2c along x, n rows) then only the kc kept columns (c2c along y).
-  detail::Plan inv_cols, inv_rows, fwd_rows, fwd_cols;
+  // The step's transforms, all complex (FFTW's SIMD codelets; its real 1-D codelets are scalar):
+  // inverse = two n × n c2c of the packed fields u + i v and ∂ω/∂x + i ∂ω/∂y (`pairs`, rows of
+  // ls = n + 1, padded off a power of two); forward = one n × n/2 c2c of the product with its even
+  // and odd points as the real and imaginary parts (`half`, rows of lh = n/2 + 1).
+  detail::Plan inv_pairs, fwd_half;
 
-  explicit Impl(const Ns2dParams& params) : p(params), n(params.n), nh(params.n / 2 + 1) {
+  explicit Impl(const Ns2dParams& params)
+      : p(params), n(params.n), nh(params.n / 2 + 1), m(params.n / 2) {
     nr = static_cast<std::size_t>(n) * n;
     nc = static_cast<std::size_t>(n) * nh;
+    ls = n + 1;
+    lh = m + 1;
     inv_nr = 1.0 / static_cast<double>(nr);
     w_hat = detail::fftw_alloc<fftw_complex>(nc);
     f_hat = detail::fftw_alloc<fftw_complex>(nc);
     rhs = detail::fftw_alloc<fftw_complex>(nc);
     rhs_prev = detail::fftw_alloc<fftw_complex>(nc);
     scratch = detail::fftw_alloc<fftw_complex>(nc);
-    spectra4 = detail::fftw_alloc<fftw_complex>(4 * nc);
-    fields4 = detail::fftw_alloc<double>(4 * nr);
-    d_u = spectra4.get();
-    d_v = d_u + nc;
-    d_wx = d_v + nc;
-    d_wy = d_wx + nc;
-    u = fields4.get();
-    v = u + nr;
-    wx = v + nr;
-    wy = wx + nr;
+    pairs = detail::fftw_alloc<fftw_complex>(2 * static_cast<std::size_t>(n) * ls);
+    half = detail::fftw_alloc<fftw_complex>(static_cast<std::size_t>(n) * lh);
+    real = detail::fftw_alloc<double>(nr);
     const double kcut = (2.0 / 3.0) * (n / 2);
-    kc = static_cast<int>(std::floor(kcut)) + 1;
+    kc = static_cast<int>(std::floor(kcut)) + 1;  // < m for every even n ≥ 8
     // FFTW_ESTIMATE: a deterministic plan, so the same seed gives bitwise the same trajectory,
     // in every process (1 rank and 2 ranks give the same bits).
-    r2c.reset(fftw_plan_dft_r2c_2d(n, n, u, scratch.get(), FFTW_ESTIMATE));
-    c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), u, FFTW_ESTIMATE));
-    const int inh = nh, inc = static_cast<int>(nc), len = n;
-    const fftw_iodim col{n, inh, inh};
-    const fftw_iodim inv_many[2] = {{4, inc, inc}, {nh, 1, 1}};
-    inv_cols.reset(fftw_plan_guru_dft(1, &col, 2, inv_many, spectra4.get(), spectra4.get(),
-                                      FFTW_BACKWARD, FFTW_ESTIMATE));
-    // c2r destroys its input: the spectra are refilled before every use.
-    inv_rows.reset(fftw_plan_many_dft_c2r(1, &len, 4 * n, spectra4.get(), nullptr, 1, inh,
-                                          fields4.get(), nullptr, 1, n, FFTW_ESTIMATE));
-    fwd_rows.reset(fftw_plan_many_dft_r2c(1, &len, n, u, nullptr, 1, n, scratch.get(), nullptr, 1,
-                                          inh, FFTW_ESTIMATE | FFTW_DESTROY_INPUT));
-    const fftw_iodim fwd_many{kc, 1, 1};
-    fwd_cols.reset(fftw_plan_guru_dft(1, &col, 1, &fwd_many, scratch.get(), scratch.get(),
+    r2c.reset(fftw_plan_dft_r2c_2d(n, n, real.get(), scratch.get(), FFTW_ESTIMATE));
+    c2r.reset(fftw_plan_dft_c2r_2d(n, n, scratch.get(), real.get(), FFTW_ESTIMATE));
+    const fftw_iodim pair_dims[2] = {{n, ls, ls}, {n, 1, 1}};
+    const fftw_iodim pair_many{2, n * ls, n * ls};
+    inv_pairs.reset(fftw_plan_guru_dft(2, pair_dims, 1, &pair_many, pairs.get(), pairs.get(),
+                                       FFTW_BACKWARD, FFTW_ESTIMATE));
+    const fftw_iodim half_dims[2] = {{n, lh, lh}, {m, 1, 1}};
+    fwd_half.reset(fftw_plan_guru_dft(2, half_dims, 0, nullptr, half.get(), half.get(),
                                       FFTW_FORWARD, FFTW_ESTIMATE));
-    EDDYOP_CHECK(r2c && c2r && inv_cols && inv_rows && fwd_rows && fwd_cols, kComponent,
+    EDDYOP_CHECK(r2c && c2r && inv_pairs && fwd_half, kComponent,
                  "FFTW could not plan a " << n << "^2 transform");
 
     kxq.resize(nh);
@@ -124,114 +117,158 @@ struct Ns2dSolver::Impl {
     inv_lap.resize(nc);
     cn_num.resize(nc);
     cn_inv_den.resize(nc);
+    unpack_re.resize(kc);
+    unpack_im.resize(kc);
     // Derivatives of the Nyquist modes are set to zero (their sign is ambiguous), so that
     // velocities and gradients are real fields whose curl and divergence are consistent.
     for (int q = 0; q < nh; ++q) kxq[q] = q == n / 2 ? 0.0 : 2.0 * kPi * q;
+    for (int q = 0; q < kc; ++q) {
+      const double th = 2.0 * kPi * q / n;
+      unpack_re[q] = -0.5 * inv_nr * std::sin(th);
+      unpack_im[q] = -0.5 * inv_nr * std::cos(th);
+    }
     for (int r = 0; r < n; ++r) {
       const int kyi = r <= n / 2 ? r : r - n;
       kyr[r] = r == n / 2 ? 0.0 : 2.0 * kPi * kyi;
       row_kept[r] = std::abs(kyi) <= kcut;
       for (int q = 0; q < nh; ++q) {
-        const std::size_t m = static_cast<std::size_t>(r) * nh + q;
+        const std::size_t k = static_cast<std::size_t>(r) * nh + q;
         const double lap =
             4.0 * kPi * kPi * (static_cast<double>(q) * q + static_cast<double>(kyi) * kyi);
-        inv_lap[m] = lap > 0.0 ? 1.0 / lap : 0.0;
+        inv_lap[k] = lap > 0.0 ? 1.0 / lap : 0.0;
         const double a = 0.5 * p.dt * p.nu * lap;
-        cn_num[m] = 1.0 - a;
-        cn_inv_den[m] = 1.0 / (1.0 + a);
+        cn_num[k] = 1.0 - a;
+        cn_inv_den[k] = 1.0 / (1.0 + a);
       }
     }
     // The forcing's coefficients, by transforming its samples.
+    double* fr = real.get();
     for (int j = 0; j < n; ++j)
       for (int i = 0; i < n; ++i) {
         const double s = 2.0 * kPi * (static_cast<double>(i) + j) / n;
-        u[static_cast<std::size_t>(j) * n + i] =
+        fr[static_cast<std::size_t>(j) * n + i] =
             p.forcing ? 0.1 * (std::sin(s) + std::cos(s)) : 0.0;
       }
-    forward(u, f_hat.get());
-    for (std::size_t m = 0; m < nc; ++m) {
-      f_hat[m][0] /= static_cast<double>(nr);
-      f_hat[m][1] /= static_cast<double>(nr);
+    forward(fr, f_hat.get());
+    for (std::size_t k = 0; k < nc; ++k) {
+      f_hat[k][0] /= static_cast<double>(nr);
+      f_hat[k][1] /= static_cast<double>(nr);
     }
     std::memset(w_hat.get(), 0, sizeof(fftw_complex) * nc);
   }
 
   void forward(double* in, fftw_complex* out) const { fftw_execute_dft_r2c(r2c.get(), in, out); }
 
-  // One pass over ω̂ fills the spectra of u = ∂ψ/∂y, v = −∂ψ/∂x (ψ̂ = ω̂ / (4π²|k|²)) and,
-  // when `gradient`, of ∂ω/∂x and ∂ω/∂y: i c ω̂ = (−c Im ω̂, c Re ω̂).
-  void derivative_spectra(const fftw_complex* w, bool gradient) const {
-    const double* kx = kxq.data();
+  // c2r overwrites its input; every input here is refilled before each use.
+  void inverse(fftw_complex* in, double* out) const { fftw_execute_dft_c2r(c2r.get(), in, out); }
+
+  // The full n × n spectra of z1 = u + i v and z2 = ∂ω/∂x + i ∂ω/∂y from the half spectrum ω̂,
+  // so that one complex inverse transform gives two real fields. With κ = 2π(k_x + i k_y),
+  // ψ̂ = ω̂/(4π²|k|²): ẑ1(k) = κ ψ̂, ẑ2(k) = i κ ω̂, and at −k (the other half)
+  // ẑ1(−k) = −κ conj(ψ̂), ẑ2(−k) = −i κ conj(ω̂). Columns k_x = 0 and n/2 hold both k and −k
+  // of the half spectrum; there the pair's values are averaged, which takes the Hermitian part
+  // as FFTW's c2r does (it ignores the imaginary parts of those columns after the y pass).
+  void pack_pairs(const fftw_complex* w) const {
+    fftw_complex* z1 = pairs.get();
+    fftw_complex* z2 = z1 + static_cast<std::size_t>(n) * ls;
     for (int r = 0; r < n; ++r) {
+      const int rm = r == 0 ? 0 : n - r;  // the row of −k_y
       const std::size_t o = static_cast<std::size_t>(r) * nh;
       const fftw_complex* wr = w + o;
       const double* il = inv_lap.data() + o;
-      fftw_complex *du = d_u + o, *dv = d_v + o, *dx = d_wx + o, *dy = d_wy + o;
-      const double ky = kyr[r];
-      for (int q = 0; q < nh; ++q) {
-        const double re = wr[q][0], im = wr[q][1];
-        const double fu = ky * il[q], fv = -kx[q] * il[q];
-        du[q][0] = -fu * im;
-        du[q][1] = fu * re;
-        dv[q][0] = -fv * im;
-        dv[q][1] = fv * re;
-        if (gradient) {
-          dx[q][0] = -kx[q] * im;
-          dx[q][1] = kx[q] * re;
-          dy[q][0] = -ky * im;
-          dy[q][1] = ky * re;
-        }
+      const double b = kyr[r];
+      fftw_complex* z1r = z1 + static_cast<std::size_t>(r) * ls;
+      fftw_complex* z2r = z2 + static_cast<std::size_t>(r) * ls;
+      // The −k modes of row r's modes k_x = q sit in row rm, column n − q.
+      fftw_complex* z1m = z1 + static_cast<std::size_t>(rm) * ls + n;
+      fftw_complex* z2m = z2 + static_cast<std::size_t>(rm) * ls + n;
+      for (int q = 1; q < m; ++q) {
+        const double a = kxq[q];
+        const double wre = wr[q][0], wim = wr[q][1];
+        const double pre = il[q] * wre, pim = il[q] * wim;
+        z1r[q][0] = a * pre - b * pim;
+        z1r[q][1] = a * pim + b * pre;
+        z2r[q][0] = -b * wre - a * wim;
+        z2r[q][1] = a * wre - b * wim;
+        z1m[-q][0] = -(a * pre + b * pim);
+        z1m[-q][1] = a * pim - b * pre;
+        z2m[-q][0] = b * wre - a * wim;
+        z2m[-q][1] = -(a * wre + b * wim);
+      }
+    }
+    for (const int q : {0, m}) {
+      for (int r = 0; r < n; ++r) {
+        const int rm = r == 0 ? 0 : n - r;
+        const std::size_t k = static_cast<std::size_t>(r) * nh + q;
+        const std::size_t km = static_cast<std::size_t>(rm) * nh + q;
+        const double a = kxq[q], b = kyr[r], bm = kyr[rm];
+        const double wre = w[k][0], wim = w[k][1], vre = w[km][0], vim = w[km][1];
+        const double pre = inv_lap[k] * wre, pim = inv_lap[k] * wim;
+        const double sre = inv_lap[km] * vre, sim = inv_lap[km] * vim;
+        fftw_complex& y1 = z1[static_cast<std::size_t>(r) * ls + q];
+        fftw_complex& y2 = z2[static_cast<std::size_t>(r) * ls + q];
+        y1[0] = 0.5 * ((a * pre - b * pim) - (a * sre + bm * sim));
+        y1[1] = 0.5 * ((a * pim + b * pre) + (a * sim - bm * sre));
+        y2[0] = 0.5 * ((-b * wre - a * wim) + (bm * vre - a * vim));
+        y2[1] = 0.5 * ((a * wre - b * wim) - (a * vre + bm * vim));
       }
     }
   }
 
-  // c2r overwrites its input; every input here is refilled before each use.
-  void inverse(fftw_complex* in, double* out) const { fftw_execute_dft_c2r(c2r.get(), in, out); }
-
-  void velocity_from(const fftw_complex* w, double* uo, double* vo) const {
-    derivative_spectra(w, false);
-    inverse(d_u, uo);
-    inverse(d_v, vo);
-  }
-
-  // scratch = FFT(u·∇ω) (unnormalised) on the 2/3 band's columns k_x < kc; the other columns
-  // hold partial (row-transformed) values that the dealiasing drops. 4 inverse real FFTs and
-  // one forward real FFT pruned to the kept columns.
+  // half = the transform of u·∇ω (unnormalised) packed as an n × n/2 complex field;
+  // advection_mode unpacks it. 2 complex n² inverse transforms and 1 complex n²/2 forward one.
   void advection_of(const fftw_complex* w) {
-    derivative_spectra(w, true);
-    fftw_execute(inv_cols.get());
-    fftw_execute(inv_rows.get());
-    double* nl = u;
-    for (std::size_t k = 0; k < nr; ++k) nl[k] = u[k] * wx[k] + v[k] * wy[k];
-    fftw_execute(fwd_rows.get());
-    fftw_execute(fwd_cols.get());
+    pack_pairs(w);
+    fftw_execute(inv_pairs.get());
+    const fftw_complex* z1 = pairs.get();
+    const fftw_complex* z2 = z1 + static_cast<std::size_t>(n) * ls;
+    for (int j = 0; j < n; ++j) {
+      const fftw_complex* a = z1 + static_cast<std::size_t>(j) * ls;
+      const fftw_complex* g = z2 + static_cast<std::size_t>(j) * ls;
+      double* out = reinterpret_cast<double*>(half.get() + static_cast<std::size_t>(j) * lh);
+      for (int i = 0; i < n; ++i) out[i] = a[i][0] * g[i][0] + a[i][1] * g[i][1];
+    }
+    fftw_execute(fwd_half.get());
   }
 
-  // For every mode m, with F = f̂ − dealias(FFT(u·∇ω)) / n² (f̂ alone outside the band),
-  // calls op(m, Re F, Im F); the band's modes first, row by row.
+  // The mode (row r, column q < kc) of FFT(u·∇ω) / n² from the half-length transform Z of the
+  // product's even (real part) and odd (imaginary part) points: with P = Z(k), Q = conj Z(−k)
+  // (column m − q of row −k_y), the even points' transform is (P + Q)/2, the odd ones'
+  // −i (P − Q)/2, and the mode is even + e^{−2πiq/n} odd.
+  void advection_mode(int r, int q, double& re, double& im) const {
+    const int rm = r == 0 ? 0 : n - r;
+    const fftw_complex& pz = half[static_cast<std::size_t>(r) * lh + q];
+    const fftw_complex& qz = half[static_cast<std::size_t>(rm) * lh + (q == 0 ? 0 : m - q)];
+    const double sre = pz[0] + qz[0], sim = pz[1] - qz[1];
+    const double dre = pz[0] - qz[0], dim = pz[1] + qz[1];
+    const double cre = unpack_re[q], cim = unpack_im[q];
+    re = 0.5 * inv_nr * sre + cre * dre - cim * dim;
+    im = 0.5 * inv_nr * sim + cre * dim + cim * dre;
+  }
+
+  // For every mode k, with F = f̂ − dealias(FFT(u·∇ω)) / n² (f̂ alone outside the band),
+  // calls op(k, Re F, Im F); the band's modes first, row by row.
   template <class Op>
   void for_each_rhs(Op&& op) const {
-    const fftw_complex *f = f_hat.get(), *s = scratch.get();
+    const fftw_complex* f = f_hat.get();
     for (int r = 0; r < n; ++r) {
       const std::size_t o = static_cast<std::size_t>(r) * nh;
       const int qk = row_kept[r] ? kc : 0;
       for (int q = 0; q < qk; ++q) {
-        const std::size_t m = o + q;
-        op(m, f[m][0] - inv_nr * s[m][0], f[m][1] - inv_nr * s[m][1]);
+        double are, aim;
+        advection_mode(r, q, are, aim);
+        op(o + q, f[o + q][0] - are, f[o + q][1] - aim);
       }
-      for (int q = qk; q < nh; ++q) {
-        const std::size_t m = o + q;
-        op(m, f[m][0], f[m][1]);
-      }
+      for (int q = qk; q < nh; ++q) op(o + q, f[o + q][0], f[o + q][1]);
     }
   }
 
   // out = F(ω) = f̂ − dealias(FFT(u·∇ω)) / n².
   void rhs_of(const fftw_complex* w, fftw_complex* out) {
     advection_of(w);
-    for_each_rhs([out](std::size_t m, double fre, double fim) {
-      out[m][0] = fre;
-      out[m][1] = fim;
+    for_each_rhs([out](std::size_t k, double fre, double fim) {
+      out[k][0] = fre;
+      out[k][1] = fim;
     });
   }
 
@@ -239,11 +276,11 @@ struct Ns2dSolver::Impl {
   void cn_update(fftw_complex* out, const fftw_complex* base, double c1, const fftw_complex* f1,
                  double c2, const fftw_complex* f2) const {
     const double dt = p.dt;
-    for (std::size_t m = 0; m < nc; ++m) {
-      const double re = cn_num[m] * base[m][0] + dt * (c1 * f1[m][0] + c2 * f2[m][0]);
-      const double im = cn_num[m] * base[m][1] + dt * (c1 * f1[m][1] + c2 * f2[m][1]);
-      out[m][0] = re * cn_inv_den[m];
-      out[m][1] = im * cn_inv_den[m];
+    for (std::size_t k = 0; k < nc; ++k) {
+      const double re = cn_num[k] * base[k][0] + dt * (c1 * f1[k][0] + c2 * f2[k][0]);
+      const double im = cn_num[k] * base[k][1] + dt * (c1 * f1[k][1] + c2 * f2[k][1]);
+      out[k][0] = re * cn_inv_den[k];
+      out[k][1] = im * cn_inv_den[k];
     }
   }
 
@@ -262,13 +299,13 @@ struct Ns2dSolver::Impl {
       const double dt = p.dt;
       fftw_complex *w = w_hat.get(), *fp = rhs_prev.get();
       const double *num = cn_num.data(), *den = cn_inv_den.data();
-      for_each_rhs([=](std::size_t m, double fre, double fim) {
-        const double re = num[m] * w[m][0] + dt * (1.5 * fre - 0.5 * fp[m][0]);
-        const double im = num[m] * w[m][1] + dt * (1.5 * fim - 0.5 * fp[m][1]);
-        w[m][0] = re * den[m];
-        w[m][1] = im * den[m];
-        fp[m][0] = fre;
-        fp[m][1] = fim;
+      for_each_rhs([=](std::size_t k, double fre, double fim) {
+        const double re = num[k] * w[k][0] + dt * (1.5 * fre - 0.5 * fp[k][0]);
+        const double im = num[k] * w[k][1] + dt * (1.5 * fim - 0.5 * fp[k][1]);
+        w[k][0] = re * den[k];
+        w[k][1] = im * den[k];
+        fp[k][0] = fre;
+        fp[k][1] = fim;
       });
     }
     t += p.dt;
@@ -286,8 +323,8 @@ void Ns2dSolver::set_vorticity(const std::vector<double>& omega) {
   Impl& s = *impl_;
   EDDYOP_CHECK(omega.size() == s.nr, kComponent,
                "vorticity has " << omega.size() << " values, expected n^2 = " << s.nr);
-  std::copy(omega.begin(), omega.end(), s.u);
-  s.forward(s.u, s.w_hat.get());
+  std::copy(omega.begin(), omega.end(), s.real.get());
+  s.forward(s.real.get(), s.w_hat.get());
   for (std::size_t m = 0; m < s.nc; ++m) {
     s.w_hat[m][0] /= static_cast<double>(s.nr);
     s.w_hat[m][1] /= static_cast<double>(s.nr);
@@ -326,11 +363,16 @@ std::vector<double> Ns2dSolver::vorticity() const {
 
 void Ns2dSolver::velocity(std::vector<double>& u, std::vector<double>& v) const {
   const Impl& s = *impl_;
-  auto tu = detail::fftw_alloc<double>(s.nr);
-  auto tv = detail::fftw_alloc<double>(s.nr);
-  s.velocity_from(s.w_hat.get(), tu.get(), tv.get());
-  u.assign(tu.get(), tu.get() + s.nr);
-  v.assign(tv.get(), tv.get() + s.nr);
+  s.pack_pairs(s.w_hat.get());  // z1 = u + i v (z2, the gradient, is not needed here)
+  fftw_execute(s.inv_pairs.get());
+  u.resize(s.nr);
+  v.resize(s.nr);
+  for (int j = 0; j < s.n; ++j)
+    for (int i = 0; i < s.n; ++i) {
+      const fftw_complex& z = s.pairs[static_cast<std::size_t>(j) * s.ls + i];
+      u[static_cast<std::size_t>(j) * s.n + i] = z[0];
+      v[static_cast<std::size_t>(j) * s.n + i] = z[1];
+    }
 }
 
 double Ns2dSolver::cfl() const {
