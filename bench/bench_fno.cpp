@@ -4,8 +4,14 @@
 // forward pass at batch 1. Prints both times, both peak memories, and as its last two lines
 // `speedup_train <x>` and `speedup_infer <x>` (PyTorch time / ours).
 //
+// The two sides run interleaved, one step of ours then one of PyTorch's (fno_torch.py --serve,
+// a child process fed through pipes), and each reports the median of its steps: load from
+// other processes on a shared machine then slows both alike instead of whichever ran last.
+//
 //   build/bench/bench_fno [--threads N] [--reps R] [--no-torch]
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -33,20 +39,17 @@ using namespace eddyop;
 using tensor::Index;
 using tensor::Shape;
 
-template <class F>
-double median_ms(F&& fn, int reps) {
-  fn();
-  fn();  // warm-up: the arena reaches its high-water mark, FFTW plans are measured
-  std::vector<double> t;
-  for (int r = 0; r < reps; ++r) {
-    const auto a = std::chrono::steady_clock::now();
-    fn();
-    Kokkos::fence();
-    t.push_back(
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count());
-  }
+double median(std::vector<double> t) {
   std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
+  return t.empty() ? 0.0 : t[t.size() / 2];
+}
+
+template <class F>
+double time_ms(F&& fn) {
+  const auto a = std::chrono::steady_clock::now();
+  fn();
+  Kokkos::fence();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - a).count();
 }
 
 double peak_rss_mb() {
@@ -62,21 +65,70 @@ std::string torch_script() {
   return here.substr(0, here.find_last_of('/')) + "/fno_torch.py";
 }
 
-std::map<std::string, double> run_torch(int threads, int reps) {
-  const std::string cmd = "/usr/bin/python3 " + torch_script() + " --threads " +
-                          std::to_string(threads) + " --reps " + std::to_string(reps);
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  EDDYOP_CHECK(pipe, "bench_fno", "cannot run '" << cmd << "'");
-  std::map<std::string, double> out;
-  char line[512];
-  while (fgets(line, sizeof line, pipe.get())) {
-    std::istringstream s(line);
-    std::string key;
-    double v = 0;
-    if (s >> key >> v) out[key] = v;
+// The PyTorch side as a child process (fno_torch.py --serve): one timed step per request.
+class TorchPeer {
+ public:
+  explicit TorchPeer(int threads) {
+    int down[2], up[2];
+    EDDYOP_CHECK(pipe(down) == 0 && pipe(up) == 0, "bench_fno", "cannot make pipes");
+    const std::string script = torch_script(), t = std::to_string(threads);
+    pid_ = fork();
+    EDDYOP_CHECK(pid_ >= 0, "bench_fno", "cannot fork the PyTorch side");
+    if (pid_ == 0) {
+      dup2(down[0], 0);
+      dup2(up[1], 1);
+      close(down[1]);
+      close(up[0]);
+      execl("/usr/bin/python3", "python3", script.c_str(), "--threads", t.c_str(), "--serve",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(down[0]);
+    close(up[1]);
+    to_ = fdopen(down[1], "w");
+    from_ = fdopen(up[0], "r");
+    EDDYOP_CHECK(line() == "ready", "bench_fno",
+                 "the PyTorch side (" << script << ") did not start; is python3-torch installed?");
   }
-  return out;
-}
+  ~TorchPeer() {
+    if (to_) fclose(to_);
+    if (from_) fclose(from_);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+  }
+  double step(const char* what) {  // ms of one step, timed by PyTorch's side
+    std::fprintf(to_, "%s\n", what);
+    std::fflush(to_);
+    std::istringstream s(line());
+    std::string key;
+    double ms = -1;
+    s >> key >> ms;
+    EDDYOP_CHECK(key == "ms" && ms >= 0, "bench_fno",
+                 "the PyTorch side answered '" << s.str() << "'");
+    return ms;
+  }
+  double quit() {  // its peak memory in MB
+    std::fprintf(to_, "quit\n");
+    std::fflush(to_);
+    std::istringstream s(line());
+    std::string key;
+    double mb = 0;
+    s >> key >> mb;
+    return mb;
+  }
+
+ private:
+  std::string line() {
+    char buf[512];
+    if (!fgets(buf, sizeof buf, from_)) return "";
+    std::string l(buf);
+    while (!l.empty() && (l.back() == '\n' || l.back() == '\r')) l.pop_back();
+    return l;
+  }
+  pid_t pid_ = -1;
+  FILE* to_ = nullptr;
+  FILE* from_ = nullptr;
+};
 
 }  // namespace
 
@@ -89,7 +141,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--no-torch")) torch = false;
   }
-  double train_ms = 0, infer_ms = 0, rss = 0;
+  double train_ms = 0, infer_ms = 0, rss = 0, torch_train_ms = 0, torch_infer_ms = 0, torch_rss = 0;
   std::size_t arena_train = 0, arena_infer = 0;
   {
     Runtime runtime;
@@ -130,9 +182,9 @@ int main(int argc, char** argv) {
       model.parameters().zero_grad();
       tape.backward(loss);
     };
-    train_ms = median_ms(step, reps);
+    step();  // warm-up: the arena reaches its high-water mark, FFTW plans are measured
+    step();
     arena_train = tape.arena_peak_bytes();
-    tape.reset();
 
     auto x1 = tensor::Tensor::zeros(Shape{1, 1, S, S});
     tensor::from_host(x1, std::vector<float>(h.begin(), h.begin() + S * S));
@@ -141,9 +193,30 @@ int main(int argc, char** argv) {
       infer_tape.reset();
       model.forward(infer_tape, infer_tape.input(x1));
     };
-    infer_ms = median_ms(infer, 5 * reps);
+    infer();
+    infer();
     arena_infer = infer_tape.arena_peak_bytes();
+
+    std::unique_ptr<TorchPeer> peer;
+    if (torch) peer = std::make_unique<TorchPeer>(threads);
+    std::vector<double> ours_train, ours_infer, theirs_train, theirs_infer;
+    for (int r = 0; r < reps; ++r) {
+      ours_train.push_back(time_ms(step));
+      if (peer) theirs_train.push_back(peer->step("train"));
+    }
+    tape.reset();
+    for (int r = 0; r < 5 * reps; ++r) {
+      ours_infer.push_back(time_ms(infer));
+      if (peer) theirs_infer.push_back(peer->step("infer"));
+    }
     rss = peak_rss_mb();
+    train_ms = median(ours_train);
+    infer_ms = median(ours_infer);
+    if (peer) {
+      torch_train_ms = median(theirs_train);
+      torch_infer_ms = median(theirs_infer);
+      torch_rss = peer->quit();
+    }
   }
   std::printf("threads %d\n", threads);
   std::printf("eddyop_train_ms %.3f\n", train_ms);
@@ -153,13 +226,10 @@ int main(int argc, char** argv) {
               static_cast<double>(arena_infer) / 1048576.0);
   std::printf("eddyop_peak_rss_mb %.1f\n", rss);
   if (!torch) return 0;
-  auto pt = run_torch(threads, reps);
-  EDDYOP_CHECK(pt.count("torch_train_ms") && pt.count("torch_infer_ms"), "bench_fno",
-               "the PyTorch script printed no timings; is python3-torch installed?");
-  std::printf("torch_train_ms %.3f\n", pt["torch_train_ms"]);
-  std::printf("torch_infer_ms %.3f\n", pt["torch_infer_ms"]);
-  std::printf("torch_peak_rss_mb %.1f\n", pt["torch_peak_rss_mb"]);
-  std::printf("speedup_train %.2f\n", pt["torch_train_ms"] / train_ms);
-  std::printf("speedup_infer %.2f\n", pt["torch_infer_ms"] / infer_ms);
+  std::printf("torch_train_ms %.3f\n", torch_train_ms);
+  std::printf("torch_infer_ms %.3f\n", torch_infer_ms);
+  std::printf("torch_peak_rss_mb %.1f\n", torch_rss);
+  std::printf("speedup_train %.2f\n", torch_train_ms / train_ms);
+  std::printf("speedup_infer %.2f\n", torch_infer_ms / infer_ms);
   return 0;
 }

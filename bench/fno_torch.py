@@ -5,10 +5,16 @@ pass at batch 1, on the given number of threads. Prints `torch_train_ms`, `torch
 `torch_peak_rss_mb` lines for bench_fno to read.
 
 /usr/bin/python3 bench/fno_torch.py --threads 2 [--reps 10]
+
+With --serve it times one step per request instead, so that bench_fno can interleave the two
+sides (one of ours, one of PyTorch's, ...) and load from other processes hits both alike: it
+prints `ready` after its warm-up, then answers each `train` or `infer` line on stdin with
+`ms <time of that step>`, and `quit` with the peak-memory line.
 """
 import argparse
 import resource
 import statistics
+import sys
 import time
 
 import torch
@@ -67,10 +73,30 @@ def median_ms(fn, reps):
     return statistics.median(times)
 
 
+def peak_rss_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def serve(steps):
+    for fn in steps.values():  # warm-up: allocator caches, FFT plans
+        fn()
+        fn()
+    print("ready", flush=True)
+    for line in sys.stdin:
+        cmd = line.strip()
+        if cmd == "quit":
+            break
+        t = time.perf_counter()
+        steps[cmd]()
+        print(f"ms {1e3 * (time.perf_counter() - t):.3f}", flush=True)
+    print(f"torch_peak_rss_mb {peak_rss_mb():.1f}", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--reps", type=int, default=10)
+    ap.add_argument("--serve", action="store_true")
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
@@ -91,11 +117,14 @@ def main():
         with torch.no_grad():
             model(x1)
 
+    if args.serve:
+        serve({"train": train_step, "infer": infer})
+        return
     train = median_ms(train_step, args.reps)
     inf = median_ms(infer, 5 * args.reps)
     print(f"torch_train_ms {train:.3f}")
     print(f"torch_infer_ms {inf:.3f}")
-    print(f"torch_peak_rss_mb {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.1f}")
+    print(f"torch_peak_rss_mb {peak_rss_mb():.1f}")
 
 
 if __name__ == "__main__":
