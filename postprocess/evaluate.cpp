@@ -19,14 +19,18 @@
 #include "core/progress.hpp"
 #include "core/provenance.hpp"
 #include "core/strings.hpp"
+#include "postprocess/box_evaluate.hpp"
+#include "postprocess/box_source.hpp"
 #include "postprocess/channel_source.hpp"
 #include "postprocess/channel_stats.hpp"
+#include "postprocess/dataset_kind.hpp"
 #include "postprocess/error_metrics.hpp"
 #include "postprocess/mkm_reference.hpp"
 #include "postprocess/plot.hpp"
 #include "postprocess/reference_compare.hpp"
 #include "postprocess/report.hpp"
 #include "postprocess/spectra.hpp"
+#include "postprocess/trajectory_errors.hpp"
 
 namespace eddyop::postprocess {
 
@@ -55,10 +59,7 @@ struct RunEvaluation {
   ChannelStats stats;
   SpectraAtPlanes spectra[2];  // along x, along z
   bool has_errors = false;
-  std::vector<std::string> channels;
-  std::vector<double> error_time;
-  RolloutErrors errors;
-  ThresholdCrossing crossing, crossing_horizon;
+  TrajectoryErrors errors;  // every trajectory, and their mean
   bool has_slice = false;
   std::vector<double> slice;  // (3, nx, ny) at z index nz/2
   std::size_t slice_step = 0;
@@ -154,39 +155,52 @@ void select_planes(RunEvaluation& r, const std::vector<double>& y_plus) {
   }
 }
 
+// Which truth trajectory each trajectory of `run` is compared with (an error when one is absent).
+TrajectoryPairs channel_pairs(const ChannelSource& run, const ChannelSource& truth) {
+  return pair_trajectories(run.path(), read_trajectory_ids(run.path()), run.trajectories(),
+                           truth.path(), read_trajectory_ids(truth.path()), truth.trajectories());
+}
+
+// The errors of every trajectory of `run` against its truth trajectory, and their mean.
 void compute_errors(RunEvaluation& r, const ChannelSource& run, const ChannelSource& truth,
                     const EvaluateOptions& o) {
   const std::size_t nt = std::min(run.steps(), truth.steps());
+  if (nt == 0) return;
   const bool pressure = run.has_pressure() && truth.has_pressure();
   const std::size_t np = truth.grid().points(), nc = pressure ? 4 : 3;
-  r.channels = {"u", "v", "w"};
-  if (pressure) r.channels.push_back("p");
-  RolloutErrorAccumulator acc(nc, np);
-  std::vector<double> tv, tp, pv, pp, t_step(nc * np), p_step(nc * np);
-  const std::size_t chunk = std::max<std::size_t>(1, kSlabValues / (4 * np));
-  for (std::size_t t0 = 0; t0 < nt; t0 += chunk) {
-    const std::size_t n = std::min(chunk, nt - t0);
-    truth.read_steps(tv, pressure ? &tp : nullptr, o.trajectory, t0, n);
-    run.read_steps(pv, pressure ? &pp : nullptr, o.trajectory, t0, n);
-    for (std::size_t s = 0; s < n; ++s) {
-      std::copy_n(tv.begin() + static_cast<long>(s * 3 * np), 3 * np, t_step.begin());
-      std::copy_n(pv.begin() + static_cast<long>(s * 3 * np), 3 * np, p_step.begin());
-      if (pressure) {
-        std::copy_n(tp.begin() + static_cast<long>(s * np), np, t_step.begin() + 3 * np);
-        std::copy_n(pp.begin() + static_cast<long>(s * np), np, p_step.begin() + 3 * np);
+  std::vector<std::string> channels = {"u", "v", "w"};
+  if (pressure) channels.push_back("p");
+  TrajectoryPairs pairs = channel_pairs(run, truth);
+  std::vector<RolloutErrors> each;
+  for (std::size_t i = 0; i < pairs.run_index.size(); ++i) {
+    RolloutErrorAccumulator acc(nc, np);
+    std::vector<double> tv, tp, pv, pp, t_step(nc * np), p_step(nc * np);
+    const std::size_t chunk = std::max<std::size_t>(1, kSlabValues / (4 * np));
+    for (std::size_t t0 = 0; t0 < nt; t0 += chunk) {
+      const std::size_t n = std::min(chunk, nt - t0);
+      truth.read_steps(tv, pressure ? &tp : nullptr, pairs.truth_index[i], t0, n);
+      run.read_steps(pv, pressure ? &pp : nullptr, pairs.run_index[i], t0, n);
+      for (std::size_t s = 0; s < n; ++s) {
+        std::copy_n(tv.begin() + static_cast<long>(s * 3 * np), 3 * np, t_step.begin());
+        std::copy_n(pv.begin() + static_cast<long>(s * 3 * np), 3 * np, p_step.begin());
+        if (pressure) {
+          std::copy_n(tp.begin() + static_cast<long>(s * np), np, t_step.begin() + 3 * np);
+          std::copy_n(pp.begin() + static_cast<long>(s * np), np, p_step.begin() + 3 * np);
+        }
+        acc.add_step(t_step, p_step);
       }
-      acc.add_step(t_step, p_step);
     }
+    each.push_back(acc.result());
   }
-  r.errors = acc.result();
-  for (std::size_t t = 0; t < nt; ++t) r.error_time.push_back(truth.times()[t] - truth.times()[0]);
-  r.crossing = first_crossing(r.error_time, r.errors.rel_l2, o.error_threshold);
-  r.crossing_horizon = first_crossing(r.error_time, r.errors.rel_l2_horizon, o.error_threshold);
-  r.has_errors = nt > 0;
+  std::vector<double> time;
+  for (std::size_t t = 0; t < nt; ++t) time.push_back(truth.times()[t] - truth.times()[0]);
+  r.errors = summarise_trajectory_errors(std::move(each), std::move(time), std::move(pairs),
+                                         std::move(channels), o.error_threshold);
+  r.has_errors = true;
 }
 
 void take_slice(RunEvaluation& r, const ChannelSource& src, const EvaluateOptions& o,
-                std::size_t steps) {
+                std::size_t steps, std::size_t trajectory) {
   if (steps == 0) return;
   const long long want =
       o.slice_step < 0 ? static_cast<long long>(steps) + o.slice_step : o.slice_step;
@@ -196,7 +210,7 @@ void take_slice(RunEvaluation& r, const ChannelSource& src, const EvaluateOption
   const RectGrid& g = src.grid();
   const std::size_t nx = g.n(0), ny = g.n(1), nz = g.n(2), k = nz / 2;
   std::vector<double> v;
-  src.read_steps(v, nullptr, o.trajectory, static_cast<std::size_t>(want), 1);
+  src.read_steps(v, nullptr, trajectory, static_cast<std::size_t>(want), 1);
   r.slice.resize(3 * nx * ny);
   for (std::size_t c = 0; c < 3; ++c)
     for (std::size_t i = 0; i < nx; ++i)
@@ -270,23 +284,6 @@ json peak(const std::vector<double>& y_plus, const std::vector<double>& f, bool 
   return {{"value", *it}, {"y_plus", y_plus[i]}};
 }
 
-json step_errors(const RunEvaluation& r, std::size_t t) {
-  json channel = json::object();
-  for (std::size_t c = 0; c < r.channels.size(); ++c)
-    channel[r.channels[c]] = r.errors.rel_l2_channel[t * r.channels.size() + c];
-  return {{"step", t},
-          {"time", r.error_time[t]},
-          {"rel_l2", r.errors.rel_l2[t]},
-          {"rel_l2_horizon", r.errors.rel_l2_horizon[t]},
-          {"correlation", r.errors.correlation[t]},
-          {"rel_l2_channel", channel}};
-}
-
-json crossing_json(const ThresholdCrossing& c) {
-  if (!c.crossed) return {{"crossed", false}};
-  return {{"crossed", true}, {"step", c.step}, {"time", c.time}};
-}
-
 json run_metrics(const RunEvaluation& r, const EvaluateOptions& o) {
   const ChannelStats& s = r.stats;
   json m = {{"label", r.label},
@@ -303,20 +300,7 @@ json run_metrics(const RunEvaluation& r, const EvaluateOptions& o) {
             {"v_rms_plus_peak", peak(s.y_plus, s.v_rms_plus, false)},
             {"w_rms_plus_peak", peak(s.y_plus, s.w_rms_plus, false)},
             {"uv_plus_min", peak(s.y_plus, s.uv_plus, true)}};
-  if (r.has_errors) {
-    json at = json::array();
-    const std::size_t nt = r.errors.steps;
-    for (long long st : o.error_steps)
-      if (st >= 0 && static_cast<std::size_t>(st) < nt)
-        at.push_back(step_errors(r, static_cast<std::size_t>(st)));
-    m["errors"] = {{"steps", nt},
-                   {"channels", r.channels},
-                   {"at_steps", at},
-                   {"final", step_errors(r, nt - 1)},
-                   {"threshold", o.error_threshold},
-                   {"threshold_crossing", crossing_json(r.crossing)},
-                   {"threshold_crossing_horizon", crossing_json(r.crossing_horizon)}};
-  }
+  if (r.has_errors) m["errors"] = errors_json(r.errors, o.error_threshold, o.error_steps);
   if (r.mkm) {
     json q = json::object();
     for (const auto& d : r.mkm->summary)
@@ -353,6 +337,7 @@ void write_stats_h5(const std::string& path, const std::vector<RunEvaluation>& r
     files.push_back(runs[i].file);
     if (runs[i].is_truth) truth_index = static_cast<long long>(i);
   }
+  out.write_attribute(h5::kRoot, "dataset_kind", std::string("channel"));
   out.write_attribute(h5::kRoot, "runs", join(labels, "\n"));
   out.write_attribute(h5::kRoot, "run_files", join(files, "\n"));
   out.write_attribute(h5::kRoot, "run_count", static_cast<long long>(runs.size()));
@@ -410,17 +395,7 @@ void write_stats_h5(const std::string& path, const std::vector<RunEvaluation>& r
       put1(n + "_k", "k", sp.k);
       put1(n + "_y_plus", "plane", sp.y_plus);
     }
-    if (r.has_errors) {
-      const auto nt = static_cast<std::int64_t>(r.errors.steps);
-      put1(p + "error_time", "time", r.error_time);
-      put1(p + "error_rel_l2", "time", r.errors.rel_l2);
-      put1(p + "error_horizon", "time", r.errors.rel_l2_horizon);
-      put1(p + "error_correlation", "time", r.errors.correlation);
-      put(p + "error_rel_l2_channel", "time,c", r.errors.rel_l2_channel,
-          {nt, static_cast<std::int64_t>(r.channels.size())});
-      out.write_attribute(h5::field_path(p + "error_rel_l2_channel"), "channels",
-                          join(r.channels, ","));
-    }
+    if (r.has_errors) write_errors_h5(out, p, r.errors);
     if (r.has_slice) {
       put(p + "slice", "c,x,y", r.slice,
           {3, static_cast<std::int64_t>(r.slice_x.size()),
@@ -484,6 +459,13 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
                     "give one label per file in evaluate.labels, or none");
   EDDYOP_CHECK(o.error_threshold > 0.0, kComponent,
                "error_threshold = " << o.error_threshold << " must be positive");
+  // A periodic box (NS2D, a 3-D box) has no walls: its own evaluation.
+  std::vector<std::string> all = o.files;
+  if (!o.truth.empty()) all.insert(all.begin(), o.truth);
+  if (common_dataset_kind(all, kComponent) == DatasetKind::periodic_box) {
+    evaluate_box_files(o, out_dir);
+    return;
+  }
   std::vector<std::unique_ptr<ChannelSource>> sources;
   std::vector<RunEvaluation> runs;
   std::unique_ptr<ChannelSource> truth;
@@ -510,12 +492,13 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
                         "'" << o.files[i] << "' or the truth '" << o.truth
                             << "' has no time axis, so no rollout error can be taken",
                         "name a leading axis 'time' in the fields' axes attribute");
-      EDDYOP_CHECK(
-          o.trajectory < sources.back()->trajectories() && o.trajectory < truth->trajectories(),
-          kComponent,
-          "evaluate.trajectory = " << o.trajectory << " but '" << o.files[i] << "' has "
-                                   << sources.back()->trajectories() << " and '" << o.truth << "' "
-                                   << truth->trajectories());
+      EDDYOP_CHECK(o.trajectory < sources.back()->trajectories(), kComponent,
+                   "evaluate.trajectory = " << o.trajectory << " but '" << o.files[i] << "' has "
+                                            << sources.back()->trajectories() << " trajectories");
+      EDDYOP_CHECK_HINT(
+          !channel_pairs(*sources.back(), *truth).run_index.empty(), kComponent,
+          "'" << o.files[i] << "' and the truth '" << o.truth << "' have no trajectory in common",
+          "evaluate a rollout against the dataset it was rolled out from");
     }
   }
   const std::string reference_dir = resolve_reference_dir(o.reference_dir);
@@ -534,26 +517,33 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
     if (truth) {
       const std::size_t steps = std::min(src.steps(), truth->steps());
       if (!r.is_truth) compute_errors(r, src, *truth, o);
-      take_slice(r, src, o, steps);
+      if (!r.is_truth) take_slice(r, src, o, steps, o.trajectory);
     } else if (src.time_axis() >= 0 && (src.trajectories() > o.trajectory)) {
       try {
-        take_slice(r, src, o, src.steps());
+        take_slice(r, src, o, src.steps(), o.trajectory);
       } catch (const Error& e) {
         spdlog::debug("evaluate: no slice of {}: {}", r.label, e.what());
       }
     }
     compare_mkm(r, have_reference ? reference_dir : std::string());
   }
-  // The truth's slice at the step the predictions use.
+  // The truth's slice at the step the predictions use, of the trajectory the first compares with.
   if (truth) {
     std::size_t steps = truth->steps();
     for (const auto& s : sources) steps = std::min(steps, s->steps());
-    take_slice(runs[0], *truth, o, steps);
+    std::size_t trajectory = o.trajectory;
+    if (!sources.empty()) {
+      const TrajectoryPairs pairs = channel_pairs(*sources[0], *truth);
+      for (std::size_t i = 0; i < pairs.run_index.size(); ++i)
+        if (pairs.run_index[i] == o.trajectory) trajectory = pairs.truth_index[i];
+    }
+    take_slice(runs[0], *truth, o, steps, trajectory);
   }
 
   const std::string stats = (fs::path(out_dir) / "stats.h5").string();
   write_stats_h5(stats, runs, o, have_reference ? reference_dir : std::string());
-  json metrics = {{"runs", json::array()},
+  json metrics = {{"kind", "channel"},
+                  {"runs", json::array()},
                   {"truth", truth ? o.truth_label : std::string()},
                   {"reference_dir", have_reference ? reference_dir : std::string()},
                   {"y_plus", o.y_plus},

@@ -1,5 +1,6 @@
 #include "postprocess/report.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -38,7 +39,124 @@ std::string peak_text(const json& p) {
   return number(p["value"]) + " (y+ " + number(p["y_plus"], 3) + ")";
 }
 
+std::string crossing_text(const json& c) {
+  if (!c.is_object() || !c.value("crossed", false)) return "not crossed";
+  return "step " + std::to_string(c["step"].get<long long>()) + " (t " + number(c["time"]) + ")";
+}
+
+// The rollout errors of every run: the mean over trajectories, then each trajectory.
+void error_tables(std::vector<Block>& b, const json& m) {
+  Block err{Block::table, "", {}, {}};
+  err.rows.push_back({"run", "trajectories", "steps", "rel. L2 at steps", "final rel. L2",
+                      "final horizon L2", "final correlation", "threshold",
+                      "mean crosses at (time)", "trajectories crossed (mean time)"});
+  Block each{Block::table, "", {}, {}};
+  each.rows.push_back({"run", "trajectory", "sample", "final rel. L2", "final horizon L2",
+                       "final correlation", "crossed at (time)"});
+  for (const auto& r : m["runs"]) {
+    if (!r.contains("errors")) continue;
+    const json& e = r["errors"];
+    std::string at;
+    for (const auto& s : e["at_steps"])
+      at += (at.empty() ? "" : ", ") + std::to_string(s["step"].get<long long>()) + ": " +
+            number(s["rel_l2"], 3);
+    std::string final_l2 = number(e["final"]["rel_l2"]);
+    if (e.value("trajectories", 1) > 1) final_l2 += " ± " + number(e["final_rel_l2_std"], 3);
+    const std::string label = r["label"].get<std::string>();
+    err.rows.push_back({label, number(e.value("trajectories", json(1)), 8), number(e["steps"], 8),
+                        at.empty() ? "–" : at, final_l2, number(e["final"]["rel_l2_horizon"]),
+                        number(e["final"]["correlation"]), number(e["threshold"], 3),
+                        crossing_text(e["threshold_crossing"]),
+                        e.contains("trajectories_crossed")
+                            ? number(e["trajectories_crossed"], 8) + " of " +
+                                  number(e["trajectories"], 8) +
+                                  (e["trajectories_crossed"].get<long long>() > 0
+                                       ? " (t " + number(e["crossing_time_mean"]) + ")"
+                                       : "")
+                            : "–"});
+    if (!e.contains("per_trajectory")) continue;
+    for (const auto& t : e["per_trajectory"])
+      each.rows.push_back({label, number(t["trajectory"], 8), number(t["sample"], 8),
+                           number(t["final"]["rel_l2"]), number(t["final"]["rel_l2_horizon"]),
+                           number(t["final"]["correlation"]),
+                           crossing_text(t["threshold_crossing"])});
+  }
+  if (err.rows.size() == 1) return;
+  b.push_back(
+      {Block::heading,
+       "Rollout errors against " + m["truth"].get<std::string>() + " (mean over trajectories)",
+       {},
+       {}});
+  b.push_back(err);
+  b.push_back({Block::heading, "Rollout errors per trajectory", {}, {}});
+  b.push_back(each);
+}
+
+void plot_blocks(std::vector<Block>& b, const std::string& kind, const std::string& eval_dir) {
+  bool heading = false;
+  for (const auto& p : report_plots(kind)) {
+    const std::string rel = "plots/" + p.name + ".png";
+    if (!fs::is_regular_file(fs::path(eval_dir) / rel)) continue;
+    if (!heading) b.push_back({Block::heading, "Plots", {}, {}});
+    heading = true;
+    b.push_back({Block::image, p.caption, {}, rel});
+  }
+}
+
+std::string inputs_text(const json& m) {
+  std::string inputs = "Runs: ";
+  for (const auto& r : m["runs"])
+    inputs += "`" + r["label"].get<std::string>() + "` (" + r["file"].get<std::string>() + "); ";
+  return inputs;
+}
+
+// A periodic box: grid, field statistics and spectra per run, then the errors.
+std::vector<Block> build_box(const json& m, const std::string& eval_dir) {
+  std::vector<Block> b;
+  b.push_back({Block::heading, "Evaluation report (periodic box)", {}, {}});
+  b.push_back({Block::paragraph, inputs_text(m), {}, {}});
+  std::vector<std::string> channels, spectra;
+  for (const auto& r : m["runs"]) {
+    for (const auto& c : r["channels"])
+      if (std::find(channels.begin(), channels.end(), c.get<std::string>()) == channels.end())
+        channels.push_back(c.get<std::string>());
+    for (const auto& s : r["spectra"])
+      if (std::find(spectra.begin(), spectra.end(), s["name"].get<std::string>()) == spectra.end())
+        spectra.push_back(s["name"].get<std::string>());
+  }
+  Block key{Block::table, "", {}, {}};
+  key.rows.push_back({"run", "grid", "trajectories × steps", "samples"});
+  for (const auto& c : channels) key.rows[0].push_back(c + " mean / rms");
+  for (const auto& s : spectra) key.rows[0].push_back("Σ E (" + s + "), k peak");
+  for (const auto& r : m["runs"]) {
+    const json& n = r["grid"]["n"];
+    std::string grid;
+    for (int a = 0; a < r["dimension"].get<int>(); ++a)
+      grid += (a ? " × " : "") + number(n[static_cast<std::size_t>(a)], 8);
+    std::vector<std::string> row = {r["label"].get<std::string>(), grid,
+                                    number(r["trajectories"], 8) + " × " + number(r["steps"], 8),
+                                    number(r["samples"], 8)};
+    for (const auto& c : channels)
+      row.push_back(r["mean"].contains(c) ? number(r["mean"][c], 3) + " / " + number(r["rms"][c], 4)
+                                          : "–");
+    for (const auto& name : spectra) {
+      std::string cell = "–";
+      for (const auto& s : r["spectra"])
+        if (s["name"] == name) cell = number(s["total"]) + ", " + number(s["k_peak"], 3);
+      row.push_back(cell);
+    }
+    key.rows.push_back(row);
+  }
+  b.push_back({Block::heading, "Key numbers", {}, {}});
+  b.push_back(key);
+  error_tables(b, m);
+  for (const auto& n : m["notes"]) b.push_back({Block::paragraph, n.get<std::string>(), {}, {}});
+  plot_blocks(b, "periodic_box", eval_dir);
+  return b;
+}
+
 std::vector<Block> build(const json& m, const std::string& eval_dir) {
+  if (m.value("kind", std::string("channel")) == "periodic_box") return build_box(m, eval_dir);
   std::vector<Block> b;
   b.push_back({Block::heading, "Evaluation report", {}, {}});
   std::string inputs = "Runs: ";
@@ -58,30 +176,7 @@ std::vector<Block> build(const json& m, const std::string& eval_dir) {
   b.push_back({Block::heading, "Key numbers", {}, {}});
   b.push_back(key);
 
-  Block err{Block::table, "", {}, {}};
-  err.rows.push_back({"run", "steps", "rel. L2 at steps", "final rel. L2", "final horizon L2",
-                      "final correlation", "threshold", "crossed at (time)"});
-  for (const auto& r : m["runs"]) {
-    if (!r.contains("errors")) continue;
-    const json& e = r["errors"];
-    std::string at;
-    for (const auto& s : e["at_steps"])
-      at += (at.empty() ? "" : ", ") + std::to_string(s["step"].get<long long>()) + ": " +
-            number(s["rel_l2"], 3);
-    const json& c = e["threshold_crossing"];
-    err.rows.push_back({r["label"].get<std::string>(), number(e["steps"], 8), at.empty() ? "–" : at,
-                        number(e["final"]["rel_l2"]), number(e["final"]["rel_l2_horizon"]),
-                        number(e["final"]["correlation"]), number(e["threshold"], 3),
-                        c["crossed"].get<bool>()
-                            ? "step " + std::to_string(c["step"].get<long long>()) + " (t " +
-                                  number(c["time"]) + ")"
-                            : "not crossed"});
-  }
-  if (err.rows.size() > 1) {
-    b.push_back(
-        {Block::heading, "Rollout errors against " + m["truth"].get<std::string>(), {}, {}});
-    b.push_back(err);
-  }
+  error_tables(b, m);
 
   Block mkm{Block::table, "", {}, {}};
   mkm.rows.push_back({"run", "quantity", "max |Δ|", "at y+", "RMS Δ", "max |Δ| / peak"});
@@ -103,14 +198,7 @@ std::vector<Block> build(const json& m, const std::string& eval_dir) {
   for (const auto& n : mkm_notes) b.push_back({Block::paragraph, n, {}, {}});
   for (const auto& n : m["notes"]) b.push_back({Block::paragraph, n.get<std::string>(), {}, {}});
 
-  bool heading = false;
-  for (const auto& p : report_plots()) {
-    const std::string rel = "plots/" + p.name + ".png";
-    if (!fs::is_regular_file(fs::path(eval_dir) / rel)) continue;
-    if (!heading) b.push_back({Block::heading, "Plots", {}, {}});
-    heading = true;
-    b.push_back({Block::image, p.caption, {}, rel});
-  }
+  plot_blocks(b, "channel", eval_dir);
   return b;
 }
 
@@ -204,14 +292,23 @@ std::string html(const std::vector<Block>& blocks, const std::string& eval_dir) 
 
 }  // namespace
 
-const std::vector<PlotFile>& report_plots() {
+const std::vector<PlotFile>& report_plots(const std::string& kind) {
+  static const std::vector<PlotFile> box = {
+      {"shell_spectra", "Shell-averaged spectra (log-log); Σ E(k) is the variance (Parseval)"},
+      {"errors",
+       "Relative L2 error and correlation against the truth over time: the mean over "
+       "trajectories, the band from the lowest to the highest, every trajectory thin"},
+      {"slices", "Field slices: truth, prediction and difference"}};
+  if (kind == "periodic_box") return box;
   static const std::vector<PlotFile> plots = {
       {"u_plus", "Mean velocity U+ against y+, with the viscous and log laws"},
       {"rms", "RMS velocity fluctuations in wall units"},
       {"reynolds_stress", "Reynolds shear stress -<u'v'>+ and total stress"},
       {"spectra_x", "Streamwise 1-D spectra (outer units) at the chosen y+"},
       {"spectra_z", "Spanwise 1-D spectra (outer units) at the chosen y+"},
-      {"errors", "Relative L2 error and correlation against the truth over time"},
+      {"errors",
+       "Relative L2 error and correlation against the truth over time (mean over trajectories, "
+       "band from the lowest to the highest)"},
       {"slices", "x-y slices: truth, prediction and difference"}};
   return plots;
 }

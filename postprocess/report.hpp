@@ -12,7 +12,9 @@ struct PlotFile {
   std::string name;     // "u_plus"
   std::string caption;  // "Mean velocity in wall units"
 };
-const std::vector<PlotFile>& report_plots();
+// `kind`: "channel" (profiles, 1-D spectra, errors, slices) or "periodic_box" (shell spectra,
+// errors, slices), as metrics.json's "kind" says.
+const std::vector<PlotFile>& report_plots(const std::string& kind = "channel");
 
 // Runs the plot scripts (plot.hpp) first only when asked elsewhere; this reads
 // <eval_dir>/metrics.json and writes <eval_dir>/report.md and report.html, embedding the plots

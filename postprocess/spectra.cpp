@@ -137,8 +137,11 @@ std::vector<LineSpectrum> line_spectra(const RectGrid& grid, ArrayRef field, std
   return result;
 }
 
-ShellSpectrum shell_spectrum(const RectGrid& grid, ArrayRef field, std::size_t nt,
-                             std::size_t ncomp) {
+namespace {
+
+// The shell spectrum, each mode's |û|² multiplied by |k|^-2 when `inverse_k2`.
+ShellSpectrum shell_spectrum_weighted(const RectGrid& grid, ArrayRef field, std::size_t nt,
+                                      std::size_t ncomp, bool inverse_k2) {
   check_field(grid, field, nt, ncomp);
   for (int a = 0; a < 3; ++a) {
     EDDYOP_CHECK_HINT(grid.periodic[a] || grid.n(a) == 1, "spectra",
@@ -193,14 +196,18 @@ ShellSpectrum shell_spectrum(const RectGrid& grid, ArrayRef field, std::size_t n
       if (d + 1 == dims.size()) w = one_sided_weight(m, na);
     }
     shell[idx] = static_cast<std::size_t>(std::lround(std::sqrt(k2) / s.dk));
-    weight[idx] = w;
+    weight[idx] = inverse_k2 && k2 > 0.0 ? w / k2 : w;
     nbins = std::max(nbins, shell[idx] + 1);
   }
   s.k.resize(nbins);
   for (std::size_t b = 0; b < nbins; ++b) s.k[b] = static_cast<double>(b) * s.dk;
   s.energy.assign(nbins, 0.0);
   s.modes.assign(nbins, 0);
-  for (std::size_t idx = 0; idx < ncplx; ++idx) s.modes[shell[idx]] += weight[idx] > 1.0 ? 2 : 1;
+  for (std::size_t idx = 0; idx < ncplx; ++idx) {
+    // Modes stored once stand for their conjugate too (one-sided weight 2).
+    const std::size_t m = idx % nhalf;
+    s.modes[shell[idx]] += one_sided_weight(m, nlast) > 1.0 ? 2 : 1;
+  }
 
   const double inv_n = 1.0 / static_cast<double>(npts);
   for (std::size_t t = 0; t < nt; ++t) {
@@ -216,6 +223,23 @@ ShellSpectrum shell_spectrum(const RectGrid& grid, ArrayRef field, std::size_t n
     }
   }
   return s;
+}
+
+}  // namespace
+
+ShellSpectrum shell_spectrum(const RectGrid& grid, ArrayRef field, std::size_t nt,
+                             std::size_t ncomp) {
+  return shell_spectrum_weighted(grid, field, nt, ncomp, false);
+}
+
+ShellSpectrum shell_energy_from_vorticity(const RectGrid& grid, ArrayRef omega, std::size_t nt) {
+  std::size_t extended = 0;
+  for (int a = 0; a < 3; ++a) extended += grid.n(a) > 1 ? 1 : 0;
+  EDDYOP_CHECK_HINT(extended == 2, "spectra",
+                    "the energy spectrum from the vorticity needs a 2-D box, but this one has "
+                        << extended << " axes of more than one node",
+                    "take the shell spectrum of the velocity of a 3-D box");
+  return shell_spectrum_weighted(grid, omega, nt, 1, true);
 }
 
 std::vector<double> line_spectrum_direct(const std::vector<double>& line) {

@@ -55,6 +55,12 @@ struct ShellSpectrum {
 ShellSpectrum shell_spectrum(const RectGrid& grid, ArrayRef field, std::size_t nt,
                              std::size_t ncomp);
 
+// The kinetic-energy spectrum of the 2-D velocity whose vorticity is `omega` (nt, 1, nx, ny, 1)
+// on a 2-D periodic box, from the vorticity alone: with the stream function ψ̂ = ω̂ / |k|² and
+// û = i k⊥ ψ̂, |û|² = |ω̂|² / |k|², so each mode of ω is weighted by 1 / |k|² and
+// Σ_b E(k_b) = mean(u'² + v'²) (twice the kinetic energy of the fluctuations).
+ShellSpectrum shell_energy_from_vorticity(const RectGrid& grid, ArrayRef omega, std::size_t nt);
+
 // The slow, obvious twin of the FFT path: the one-sided spectrum of one real line by a direct
 // O(n²) DFT, with the normalisation above (the line mean is not removed).
 std::vector<double> line_spectrum_direct(const std::vector<double>& line);

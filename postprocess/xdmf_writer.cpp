@@ -21,9 +21,28 @@ std::string shape_text(const std::vector<std::size_t>& d) {
   return "(" + dims_text(d) + ")";
 }
 
+bool two_d(const XdmfGrid& g) {
+  return g.topology == XdmfTopology::CoRectMesh2D || g.topology == XdmfTopology::RectMesh2D;
+}
+bool rect(const XdmfGrid& g) {
+  return g.topology == XdmfTopology::RectMesh3D || g.topology == XdmfTopology::RectMesh2D;
+}
+
+// The topology's dimensions, slowest first.
 std::vector<std::size_t> spatial_dims(const XdmfGrid& g) {
-  if (g.topology == XdmfTopology::CoRectMesh2D) return {g.n[0], g.n[1]};
+  if (two_d(g)) return {g.n[0], g.n[1]};
   return {g.n[0], g.n[1], g.n[2]};
+}
+
+// The spatial extents of the datasets.
+std::vector<std::size_t> stored_dims(const XdmfGrid& g) {
+  return g.data_dims.empty() ? spatial_dims(g) : g.data_dims;
+}
+
+std::size_t product(const std::vector<std::size_t>& d) {
+  std::size_t p = 1;
+  for (std::size_t n : d) p *= n;
+  return p;
 }
 
 void validate(const XdmfGrid& g) {
@@ -31,16 +50,29 @@ void validate(const XdmfGrid& g) {
   const auto sd = spatial_dims(g);
   for (std::size_t n : sd)
     EDDYOP_CHECK(n >= 1, "xdmf", "the grid " << shape_text(sd) << " has an empty axis");
-  if (g.topology == XdmfTopology::RectMesh3D) {
-    for (std::size_t a = 0; a < 3; ++a)
+  if (rect(g)) {
+    for (std::size_t a = 0; a < sd.size(); ++a) {
+      if (g.coordinates[a].empty()) {
+        EDDYOP_CHECK(g.coordinate_values[a].size() == g.n[a], "xdmf",
+                     "axis " << a << " has no coordinate dataset and "
+                             << g.coordinate_values[a].size() << " coordinate values for its "
+                             << g.n[a] << " nodes");
+        continue;
+      }
       EDDYOP_CHECK_HINT(
-          !g.coordinates[a].empty() && g.coordinates[a][0] == '/', "xdmf",
+          g.coordinates[a][0] == '/', "xdmf",
           "the coordinate dataset of axis " << a << " is '" << g.coordinates[a] << "'",
           "give the absolute path inside the HDF5 file, e.g. /grid/x");
+    }
   } else {
-    EDDYOP_CHECK(g.spacing[0] > 0.0 && g.spacing[1] > 0.0, "xdmf",
-                 "the spacing " << g.spacing[0] << ", " << g.spacing[1] << " must be positive");
+    for (std::size_t a = 0; a < sd.size(); ++a)
+      EDDYOP_CHECK(g.spacing[a] > 0.0, "xdmf",
+                   "the spacing " << g.spacing[a] << " of axis " << a << " must be positive");
   }
+  EDDYOP_CHECK(g.data_dims.empty() || product(g.data_dims) == product(sd), "xdmf",
+               "the datasets' spatial shape " << shape_text(g.data_dims) << " does not hold the "
+                                              << product(sd) << " nodes of the grid "
+                                              << shape_text(sd));
   EDDYOP_CHECK(!g.attributes.empty(), "xdmf", "there are no attributes to describe");
   const bool timed = !g.times.empty();
   for (const auto& a : g.attributes) {
@@ -59,7 +91,7 @@ void validate(const XdmfGrid& g) {
                    "'" << a.name << "': index " << a.fixed[i] << " of axis " << i
                        << " is outside its extent " << a.shape[i]);
     if (timed) expect.push_back(g.times.size());
-    for (std::size_t n : sd) expect.push_back(n);
+    for (std::size_t n : stored_dims(g)) expect.push_back(n);
     if (a.component_axis >= 0) {
       const auto ca = static_cast<std::size_t>(a.component_axis);
       EDDYOP_CHECK(
@@ -85,31 +117,40 @@ struct Writer {
 
   void topology_and_geometry(const std::string& pad) {
     const auto sd = spatial_dims(g);
-    if (g.topology == XdmfTopology::RectMesh3D) {
-      x << pad << "<Topology TopologyType=\"3DRectMesh\" Dimensions=\"" << dims_text(sd)
-        << "\"/>\n";
-      x << pad << "<Geometry GeometryType=\"VXVYVZ\">\n";
-      // XDMF's X is the fastest axis: storage axis 2 first.
-      for (int a = 2; a >= 0; --a) {
+    const int nd = static_cast<int>(sd.size());
+    const std::string mesh = std::to_string(nd) + (rect(g) ? "DRectMesh" : "DCoRectMesh");
+    x << pad << "<Topology TopologyType=\"" << mesh << "\" Dimensions=\"" << dims_text(sd)
+      << "\"/>\n";
+    if (rect(g)) {
+      x << pad << "<Geometry GeometryType=\"" << (nd == 3 ? "VXVYVZ" : "VXVY") << "\">\n";
+      // XDMF's X is the fastest axis: the last storage axis first.
+      for (int a = nd - 1; a >= 0; --a) {
+        const auto ua = static_cast<std::size_t>(a);
         x << pad << "  <DataItem Name=\""
-          << "XYZ"[2 - a] << "\" Dimensions=\"" << g.n[static_cast<std::size_t>(a)]
-          << "\" NumberType=\"Float\" Precision=\"" << g.coordinate_precision
-          << "\" Format=\"HDF\">" << hdf(g.coordinates[static_cast<std::size_t>(a)])
-          << "</DataItem>\n";
+          << "XYZ"[nd - 1 - a] << "\" Dimensions=\"" << g.n[ua]
+          << "\" NumberType=\"Float\" Precision=\"" << g.coordinate_precision;
+        if (g.coordinates[ua].empty()) {
+          x << "\" Format=\"XML\">";
+          for (std::size_t i = 0; i < g.coordinate_values[ua].size(); ++i)
+            x << (i ? " " : "") << g.coordinate_values[ua][i];
+          x << "</DataItem>\n";
+        } else {
+          x << "\" Format=\"HDF\">" << hdf(g.coordinates[ua]) << "</DataItem>\n";
+        }
       }
       x << pad << "</Geometry>\n";
     } else {
-      x << pad << "<Topology TopologyType=\"2DCoRectMesh\" Dimensions=\"" << dims_text(sd)
-        << "\"/>\n";
-      x << pad << "<Geometry GeometryType=\"ORIGIN_DXDY\">\n";
-      x << pad
-        << "  <DataItem Name=\"Origin\" Dimensions=\"2\" NumberType=\"Float\" Precision=\"8\" "
-           "Format=\"XML\">"
-        << g.origin[0] << ' ' << g.origin[1] << "</DataItem>\n";
-      x << pad
-        << "  <DataItem Name=\"Spacing\" Dimensions=\"2\" NumberType=\"Float\" "
-           "Precision=\"8\" Format=\"XML\">"
-        << g.spacing[0] << ' ' << g.spacing[1] << "</DataItem>\n";
+      // Origin and spacing in the order of the dimensions (slowest first), as XDMF reads them.
+      x << pad << "<Geometry GeometryType=\"" << (nd == 3 ? "ORIGIN_DXDYDZ" : "ORIGIN_DXDY")
+        << "\">\n";
+      x << pad << "  <DataItem Name=\"Origin\" Dimensions=\"" << nd
+        << "\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">";
+      for (int a = 0; a < nd; ++a) x << (a ? " " : "") << g.origin[static_cast<std::size_t>(a)];
+      x << "</DataItem>\n";
+      x << pad << "  <DataItem Name=\"Spacing\" Dimensions=\"" << nd
+        << "\" NumberType=\"Float\" Precision=\"8\" Format=\"XML\">";
+      for (int a = 0; a < nd; ++a) x << (a ? " " : "") << g.spacing[static_cast<std::size_t>(a)];
+      x << "</DataItem>\n";
       x << pad << "</Geometry>\n";
     }
   }
@@ -118,7 +159,7 @@ struct Writer {
   void slab(const XdmfAttribute& a, long t, long c, const std::string& pad) {
     const auto sd = spatial_dims(g);
     const std::size_t rank = a.shape.size();
-    if (t < 0 && c < 0 && a.fixed.empty()) {
+    if (t < 0 && c < 0 && a.fixed.empty() && g.data_dims.empty()) {
       x << pad << "<DataItem Dimensions=\"" << dims_text(a.shape) << "\" NumberType=\""
         << a.number_type << "\" Precision=\"" << a.precision << "\" Format=\"HDF\">"
         << hdf(a.dataset) << "</DataItem>\n";

@@ -28,19 +28,27 @@ struct XdmfAttribute {
 };
 
 enum class XdmfTopology {
-  RectMesh3D,   // 3DRectMesh + VXVYVZ: coordinate datasets for each axis (a stretched grid)
-  CoRectMesh2D  // 2DCoRectMesh + ORIGIN_DXDY: uniform, origin and spacing
+  RectMesh3D,    // 3DRectMesh + VXVYVZ: coordinates for each axis (a stretched grid)
+  CoRectMesh2D,  // 2DCoRectMesh + ORIGIN_DXDY: uniform, origin and spacing
+  RectMesh2D,    // 2DRectMesh + VXVY: coordinates for each axis
+  CoRectMesh3D   // 3DCoRectMesh + ORIGIN_DXDYDZ: uniform, origin and spacing
 };
 
 struct XdmfGrid {
   std::string hdf5_file;  // as the .xmf refers to it: relative to the .xmf's directory
   XdmfTopology topology = XdmfTopology::RectMesh3D;
   std::array<std::size_t, 3> n{{0, 0, 0}};  // nodes per spatial axis, storage order (n[2]: 3-D)
-  // 3DRectMesh: the coordinate dataset of each axis (storage order: x, y, z for (nx, ny, nz)).
+  // 3DRectMesh/2DRectMesh: the coordinate dataset of each axis (storage order: x, y, z for
+  // (nx, ny, nz)), or "" to write coordinate_values[axis] into the XML instead (an axis the file
+  // has no coordinate dataset for).
   std::array<std::string, 3> coordinates;
+  std::array<std::vector<double>, 3> coordinate_values;
   int coordinate_precision = 8;  // bytes per coordinate (Float)
-  // 2DCoRectMesh: origin and spacing of axes 0 and 1, storage order.
-  std::array<double, 2> origin{{0.0, 0.0}}, spacing{{1.0, 1.0}};
+  // CoRectMesh: origin and spacing of each axis (2 used in 2-D), storage order.
+  std::array<double, 3> origin{{0.0, 0.0, 0.0}}, spacing{{1.0, 1.0, 1.0}};
+  // The spatial extents as the datasets store them, when they differ from the topology's `n`
+  // with the same number of points (a 1-D line (n) shown as a 1 × n mesh); empty: `n`.
+  std::vector<std::size_t> data_dims;
   // Empty: a single grid, and attribute shapes hold no time axis. Otherwise the first axis after
   // the fixed ones of every attribute is time with this many entries, written as a temporal
   // collection. The expected shape is: fixed axes, [time], spatial axes, with the component axis

@@ -34,6 +34,9 @@ class Stats:
         if self.file.attrs.get("kind") != "statistics":
             sys.exit(f"{path}: kind is {self.file.attrs.get('kind')!r}, not 'statistics'")
         self.labels = str(self.file.attrs["runs"]).split("\n")
+        # "channel" (wall units, 1-D spectra) or "periodic_box" (shell spectra); older files:
+        # channel.
+        self.kind = str(self.file.attrs.get("dataset_kind", "channel"))
         self.truth = int(self.file.attrs["truth_run"])
         self.fields = self.file["fields"]
 

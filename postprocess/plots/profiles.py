@@ -1,11 +1,15 @@
 """U+ against y+ (semilog, viscous and log laws), rms and Reynolds shear stress profiles:
 every run and MKM on one figure each."""
+import sys
+
 import numpy as np
 
 from common import Stats, arguments, plt, save, style
 
 a = arguments(__doc__)
 s = Stats(a.stats)
+if s.kind != "channel":
+    sys.exit(0)  # a periodic box has no wall-normal profiles
 mkm = {"k": "black", "linestyle": "none", "marker": "o", "markersize": 3, "label": "MKM 1999"}
 
 fig, ax = plt.subplots(figsize=(6, 4.5))

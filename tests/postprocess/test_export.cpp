@@ -2,15 +2,19 @@
 // 3-component array, pressure, vorticity, Q, TimeValue), the .pvd parsed and each file opened, and
 // the .xmf beside each HDF5 file pointing at datasets that exist with the shapes it states.
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <vtkDataArray.h>
 #include <vtkFieldData.h>
+#include <vtkImageData.h>
 #include <vtkPointData.h>
 #include <vtkRectilinearGrid.h>
 #include <vtkSmartPointer.h>
 #include <vtkXMLDataElement.h>
+#include <vtkXMLImageDataReader.h>
 #include <vtkXMLRectilinearGridReader.h>
 #include <vtkXMLUtilities.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <sstream>
 
@@ -18,6 +22,7 @@
 #include "core/files.hpp"
 #include "core/hdf5/reader.hpp"
 #include "postprocess/export.hpp"
+#include "tests/postprocess/synthetic_box.hpp"
 #include "tests/postprocess/synthetic_channel.hpp"
 
 namespace pp = eddyop::postprocess;
@@ -30,6 +35,19 @@ vtkSmartPointer<vtkRectilinearGrid> read_vtr(const std::string& path) {
   r->SetFileName(path.c_str());
   r->Update();
   return r->GetOutput();
+}
+
+// Runs tests/postprocess/check_xmf.py (h5py opens every dataset the .xmf names, with the shapes
+// it states) on `files`; its exit status.
+int check_xmf(const std::vector<std::string>& files) {
+  const char* python = std::getenv("EDDYOP_PYTHON");
+  const char* source = std::getenv("EDDYOP_SOURCE_DIR");
+  std::string command = std::string(python && *python ? python : "/usr/bin/python3") + " " +
+                        (source ? std::string(source) : std::string(".")) +
+                        "/tests/postprocess/check_xmf.py";
+  for (const auto& f : files) command += " '" + f + "'";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
 }  // namespace
@@ -45,7 +63,7 @@ TEST(Export, VtrSeriesAndPvdReadBackWithVtk) {
   o.steps = {0, 2, -1};
   o.trajectory = 0;
   const auto written = pp::export_files(o, (dir / "export").string());
-  EXPECT_EQ(written.size(), 3u);  // two .pvd; one .xmf (the model has no /grid/x)
+  EXPECT_EQ(written.size(), 4u);  // two .pvd, two .xmf
   for (const std::string label : {"truth", "model"}) {
     const fs::path pvd = dir / "export" / label / (label + ".pvd");
     vtkSmartPointer<vtkXMLDataElement> root;
@@ -95,8 +113,15 @@ TEST(Export, XmfBesideEachFilePointsAtExistingDatasets) {
   ch.write_truth(truth);
   ch.write_prediction(model, 0.0);
   EXPECT_EQ(pp::write_file_xdmf(truth), (dir / "truth.xmf").string());
-  // The prediction has no /grid/x: no .xmf, and no failure.
-  EXPECT_EQ(pp::write_file_xdmf(model), "");
+  // The prediction has no /grid/x: its x nodes (from /physics Lx) are written into the .xmf.
+  EXPECT_EQ(pp::write_file_xdmf(model), (dir / "model.xmf").string());
+  const std::string model_xml = eddyop::read_file(dir / "model.xmf");
+  EXPECT_NE(model_xml.find("3DRectMesh"), std::string::npos);
+  EXPECT_NE(model_xml.find("Name=\"X\" Dimensions=\"8\" NumberType=\"Float\" Precision=\"8\" "
+                           "Format=\"XML\">0 0.5 1"),
+            std::string::npos)
+      << model_xml;
+  EXPECT_EQ(check_xmf({(dir / "truth.xmf").string(), (dir / "model.xmf").string()}), 0);
   const std::string xml = eddyop::read_file(dir / "truth.xmf");
   EXPECT_NE(xml.find("truth.h5:/fields/u"), std::string::npos);
   EXPECT_NE(xml.find("truth.h5:/fields/p"), std::string::npos);
@@ -126,4 +151,96 @@ TEST(Export, XmfBesideEachFilePointsAtExistingDatasets) {
   out.write_field("u_mean", "y", prof.data(), {5});
   out.close();
   EXPECT_EQ(pp::write_file_xdmf((dir / "stats.h5").string()), "");
+}
+
+TEST(Export, PeriodicBoxIsAVtiSeriesReadBackWithVtk) {
+  const auto dir = eddyop::test::scratch_dir("export_vti");
+  eddyop::test::SyntheticBox box;
+  const std::string data = (dir / "ns2d.h5").string();
+  box.write_dataset(data);
+  pp::ExportOptions o;
+  o.files = {data};
+  o.steps = {1, -1};
+  o.trajectory = 2;
+  const auto written = pp::export_files(o, (dir / "export").string());
+  ASSERT_EQ(written.size(), 2u);  // the .pvd and the .xmf
+  const fs::path pvd = dir / "export" / "ns2d" / "ns2d.pvd";
+  vtkSmartPointer<vtkXMLDataElement> root;
+  root.TakeReference(vtkXMLUtilities::ReadElementFromFile(pvd.c_str()));
+  ASSERT_NE(root, nullptr) << pvd;
+  vtkXMLDataElement* coll = root->FindNestedElementWithName("Collection");
+  ASSERT_EQ(coll->GetNumberOfNestedElements(), 2);
+  const std::size_t steps[2] = {1, 4};
+  for (int e = 0; e < 2; ++e) {
+    vtkXMLDataElement* ds = coll->GetNestedElement(e);
+    const fs::path file = pvd.parent_path() / ds->GetAttribute("file");
+    EXPECT_EQ(file.extension(), ".vti");
+    auto r = vtkSmartPointer<vtkXMLImageDataReader>::New();
+    r->SetFileName(file.c_str());
+    r->Update();
+    vtkImageData* img = r->GetOutput();
+    int dims[3];
+    img->GetDimensions(dims);
+    EXPECT_EQ(dims[0], 8);
+    EXPECT_EQ(dims[1], 6);
+    EXPECT_EQ(dims[2], 1);
+    double spacing[3];
+    img->GetSpacing(spacing);
+    EXPECT_NEAR(spacing[0], 1.0 / 8, 1e-12);
+    EXPECT_NEAR(spacing[1], 1.0 / 6, 1e-12);
+    vtkDataArray* w = img->GetPointData()->GetArray("vorticity");
+    ASSERT_NE(w, nullptr);
+    const std::size_t i = 5, j = 3;
+    EXPECT_NEAR(w->GetTuple1(static_cast<vtkIdType>(i + 8 * j)), box.value(2, steps[e], i, j),
+                1e-5);
+    vtkDataArray* tv = img->GetFieldData()->GetArray("TimeValue");
+    ASSERT_NE(tv, nullptr);
+    EXPECT_DOUBLE_EQ(tv->GetTuple1(0), 0.5 * static_cast<double>(steps[e]));
+  }
+}
+
+TEST(Export, FilesWithoutCoordinatesGetAnXmfOnAUniformGrid) {
+  const auto dir = eddyop::test::scratch_dir("export_xmf_uniform");
+  // A 2-D box with only /physics Lx, Ly: 2DCoRectMesh over (sample, time) steps.
+  eddyop::test::SyntheticBox box;
+  const std::string bare = (dir / "bare.h5").string();
+  box.write_dataset(bare, false);
+  ASSERT_EQ(pp::write_file_xdmf(bare), (dir / "bare.xmf").string());
+  const std::string xml = eddyop::read_file(dir / "bare.xmf");
+  EXPECT_NE(xml.find("TopologyType=\"2DCoRectMesh\" Dimensions=\"8 6\""), std::string::npos);
+  EXPECT_NE(xml.find("0.125 0.16666666666666666</DataItem>"), std::string::npos) << xml;
+  // A 3-D velocity box stored (time, c, x, y, z) with no coordinates at all: 3DCoRectMesh,
+  // ORIGIN_DXDYDZ over the unit box, the velocity one Vector.
+  const std::string cube = (dir / "cube.h5").string();
+  {
+    eddyop::h5::Writer w(cube, "trajectory", MPI_COMM_SELF);
+    std::vector<float> v(2 * 3 * 4 * 5 * 6);
+    for (std::size_t i = 0; i < v.size(); ++i) v[i] = static_cast<float>(i % 7);
+    w.write_field("velocity", "time,c,x,y,z", v.data(), {2, 3, 4, 5, 6});
+    w.close();
+  }
+  ASSERT_EQ(pp::write_file_xdmf(cube), (dir / "cube.xmf").string());
+  const std::string cube_xml = eddyop::read_file(dir / "cube.xmf");
+  EXPECT_NE(cube_xml.find("TopologyType=\"3DCoRectMesh\" Dimensions=\"4 5 6\""), std::string::npos);
+  EXPECT_NE(cube_xml.find("ORIGIN_DXDYDZ"), std::string::npos);
+  EXPECT_NE(cube_xml.find("0.25 0.20000000000000001 0.16666666666666666"), std::string::npos)
+      << cube_xml;
+  EXPECT_NE(cube_xml.find("AttributeType=\"Vector\""), std::string::npos);
+  // A 1-D periodic line (sample, x), as the Burgers datasets: a 1 x n mesh over the samples.
+  const std::string line = (dir / "line.h5").string();
+  {
+    eddyop::h5::Writer w(line, "dataset", MPI_COMM_SELF);
+    const std::vector<float> u(3 * 16, 0.5F);
+    w.write_field("u0", "sample,x", u.data(), {3, 16});
+    w.write_field("uT", "sample,x", u.data(), {3, 16});
+    w.close();
+  }
+  ASSERT_EQ(pp::write_file_xdmf(line), (dir / "line.xmf").string());
+  const std::string line_xml = eddyop::read_file(dir / "line.xmf");
+  EXPECT_NE(line_xml.find("TopologyType=\"2DCoRectMesh\" Dimensions=\"1 16\""), std::string::npos)
+      << line_xml;
+  // Every one points at datasets that exist, with the shapes and slabs it states.
+  EXPECT_EQ(check_xmf({(dir / "bare.xmf").string(), (dir / "cube.xmf").string(),
+                       (dir / "line.xmf").string()}),
+            0);
 }

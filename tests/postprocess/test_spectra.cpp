@@ -233,3 +233,55 @@ TEST(ShellSpectrum, ChannelGridIsRejected) {
   std::vector<double> f(grid.points());
   EXPECT_THROW(pp::shell_spectrum(grid, f, 1, 1), eddyop::Error);
 }
+
+TEST(ShellSpectrum, SingleModeInA2DBoxWithUnequalSidesLandsInItsShell) {
+  // Lx = 2π, Ly = π: dk = 1; u = A cos(3x + 4y) has k = (3, 4), |k| = 5, mean(u²) = A²/2.
+  const std::size_t nx = 24, ny = 16;
+  const auto grid = pp::periodic_box({nx, ny, 1}, {2 * kPi, kPi, 1.0});
+  std::vector<double> u(nx * ny);
+  const double a = 0.7;
+  for (std::size_t i = 0; i < nx; ++i)
+    for (std::size_t j = 0; j < ny; ++j)
+      u[i * ny + j] = a * std::cos(3 * (2 * kPi * i / nx) + 4 * (kPi * j / ny)) + 3.0;
+  const auto s = pp::shell_spectrum(grid, u, 1, 1);
+  EXPECT_NEAR(s.dk, 1.0, 1e-14);
+  for (std::size_t b = 0; b < s.k.size(); ++b)
+    EXPECT_NEAR(s.energy[b], b == 5 ? a * a / 2 : 0.0, 1e-12) << "shell " << b;
+  EXPECT_EQ(std::accumulate(s.modes.begin(), s.modes.end(), std::size_t{0}), nx * ny);
+}
+
+TEST(ShellEnergyFromVorticity, StreamFunctionModesGiveTheEnergyOfTheirVelocity) {
+  // ψ = A sin(3x + 4y) + B cos(x) on the 2π box: ω = -∇²ψ = 25 A sin(3x + 4y) + B cos(x),
+  // u = ∂ψ/∂y = 4A cos(3x + 4y), v = -∂ψ/∂x = -3A cos(3x + 4y) + B sin(x).
+  // Shell 5 holds (16 + 9) A²/2, shell 1 holds B²/2, and Σ E = mean(u² + v²) (Parseval).
+  const std::size_t n = 32;
+  const auto grid = pp::periodic_box({n, n, 1}, {2 * kPi, 2 * kPi, 1.0});
+  const double a = 0.3, b = 1.1;
+  std::vector<double> w(n * n);
+  double energy = 0.0;
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j) {
+      const double x = 2 * kPi * i / n, y = 2 * kPi * j / n;
+      w[i * n + j] = 25 * a * std::sin(3 * x + 4 * y) + b * std::cos(x);
+      const double u = 4 * a * std::cos(3 * x + 4 * y);
+      const double v = -3 * a * std::cos(3 * x + 4 * y) + b * std::sin(x);
+      energy += (u * u + v * v) / static_cast<double>(n * n);
+    }
+  const auto s = pp::shell_energy_from_vorticity(grid, w, 1);
+  for (std::size_t bin = 0; bin < s.k.size(); ++bin) {
+    const double expect = bin == 5 ? 25 * a * a / 2 : (bin == 1 ? b * b / 2 : 0.0);
+    EXPECT_NEAR(s.energy[bin], expect, 1e-12) << "shell " << bin;
+  }
+  EXPECT_NEAR(std::accumulate(s.energy.begin(), s.energy.end(), 0.0), energy, 1e-12);
+}
+
+TEST(ShellEnergyFromVorticity, ABoxThatIsNotTwoDimensionalIsRefused) {
+  const auto grid = pp::periodic_box({4, 4, 4}, {1.0, 1.0, 1.0});
+  std::vector<double> f(grid.points(), 0.0);
+  try {
+    pp::shell_energy_from_vorticity(grid, f, 1);
+    FAIL() << "a 3-D box was accepted";
+  } catch (const eddyop::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("2-D box"), std::string::npos) << e.what();
+  }
+}
