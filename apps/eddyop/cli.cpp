@@ -3,21 +3,25 @@
 #include <mpi.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/config.hpp"
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "core/tensor/fft.hpp"
 #include "eddyop/case_schema.hpp"
 #include "eddyop/info.hpp"
 #include "eddyop/run_case.hpp"
 #include "eddyop/stages.hpp"
 #include "eddyop/version.hpp"
+#include "operators/host_loop.hpp"
 #include "runtime.hpp"
 #include "solvers/generate.hpp"
 
@@ -239,6 +243,13 @@ int main(int argc, char** argv) {
 
   try {
     runtime.start_kokkos(the_case->get<int>("runtime.threads"));
+    {  // FFTW and the operators' host loops take the same threads (0: the cores per rank)
+      const int t = the_case->get<int>("runtime.threads");
+      const int cores = static_cast<int>(std::thread::hardware_concurrency());
+      const int n = t > 0 ? t : std::max(1, cores / std::max(1, runtime.size()));
+      eddyop::tensor::fft::set_threads(n);
+      eddyop::ops::set_host_threads(n);
+    }
     const StageContext context{*the_case, run_directory(*the_case), runtime.rank(), runtime.size()};
     if (o.command == "run") return run_case(context, o.from);
     return run_stage(stage(o.command), context);
