@@ -50,27 +50,32 @@ long long seed_of(const config::Case& c) {
 
 config::Section evaluate_section() {
   config::Section s("evaluate",
-                    "Statistics, spectra, rollout errors and the MKM comparison of channel runs "
-                    "(docs/postprocess.md).");
+                    "Statistics, spectra and rollout errors: of channel runs (wall units, MKM "
+                    "comparison) or of periodic boxes such as NS2D (shell spectra), as the files "
+                    "say (docs/postprocess.md).");
   s.add_string_list("files", {},
                     "Runs to evaluate (HDF5 datasets or trajectories); relative names are looked "
                     "up in the run directory first.");
   s.add_string_list("labels", {}, "One label per file, for tables and plots; empty: file stems.");
-  s.add_string("truth", "", "Filtered-DNS trajectory the rollout errors are taken against.");
+  s.add_string("truth", "",
+               "Truth the rollout errors are taken against: filtered DNS, or the dataset a "
+               "rollout came from (its samples are matched by the rollout's sample list).");
   s.add_string("truth_label", "filtered DNS", "Label of the truth in tables and plots.");
   s.add_string("reference_dir", "",
                "Directory holding mkm1999/; empty: $EDDYOP_REFERENCE_DIR or "
                "<source>/../shared/reference. Without it the report notes the missing "
                "comparison.");
   s.add_real_list("y_plus", {5.0, 10.0, 30.0, 98.0, 178.0},
-                  "Wall distances (y+) of the 1-D spectra; MKM's planes by default.");
+                  "Channel: wall distances (y+) of the 1-D spectra; MKM's planes by default.");
   s.add_real("error_threshold", 0.2, "Relative L2 error whose first crossing is reported.")
       .greater_than(0.0);
   s.add_int_list("error_steps", {1, 10, 50}, "Steps whose errors go into metrics.json.");
   s.add_real("discard_time", 0.0,
              "Samples before this time (a transient) are left out of statistics and spectra.")
       .min(0.0);
-  s.add_int("trajectory", 0, "Trajectory whose errors and slices are taken.").min(0);
+  s.add_int("trajectory", 0,
+            "Trajectory of the field slices (the errors are taken for every trajectory).")
+      .min(0);
   s.add_int("slice_step", -1, "Step of the field slices; negative counts from the end.");
   s.add_bool("plots", true, "Draw the plots (python3 + matplotlib) and embed them in the report.");
   s.add_string("out", "", "Output directory; empty: <run directory>/eval.");
@@ -79,16 +84,18 @@ config::Section evaluate_section() {
 
 config::Section export_section() {
   config::Section s("export",
-                    "ParaView files: .vtr series with a .pvd, and .xmf beside HDF5 files.");
+                    "ParaView files: .vtr (channel) or .vti (periodic box) series with a .pvd, "
+                    "and .xmf beside HDF5 files.");
   s.add_string_list("files", {},
-                    "Channel datasets or trajectories; empty: evaluate.truth and evaluate.files.");
+                    "Datasets or trajectories (channel or periodic box); empty: evaluate.truth and "
+                    "evaluate.files.");
   s.add_string_list("labels", {}, "One label per file (its folder and file stem); empty: stems.");
   s.add_int_list("steps", {}, "Snapshots (time indices, negative from the end); empty: all.");
   s.add_int("stride", 1, "With no steps: every this many steps.").min(1);
   s.add_int("trajectory", 0, "Trajectory exported.").min(0);
   s.add_bool("vorticity", true, "Add the vorticity vector.");
   s.add_bool("q_criterion", true, "Add the Q-criterion.");
-  s.add_bool("vtk", true, "Write the .vtr series and .pvd.");
+  s.add_bool("vtk", true, "Write the .vtr/.vti series and .pvd.");
   s.add_bool("xdmf", true, "Write an .xmf beside each HDF5 file so ParaView opens it directly.");
   s.add_string_list("xdmf_files", {}, "More HDF5 files that get an .xmf only.");
   s.add_string("out", "", "Output directory; empty: <run directory>/export.");
@@ -98,7 +105,9 @@ config::Section export_section() {
 config::Section plot_section() {
   config::Section s("plot", "Plots of evaluate's stats.h5, and the report that embeds them.");
   s.add_string("stats", "", "Statistics file; empty: <run directory>/eval/stats.h5.");
-  s.add_string("slice_component", "u", "Velocity component of the field slices.")
+  s.add_string("slice_component", "u",
+               "Velocity component of the field slices (a periodic box without it: its first "
+               "field).")
       .choices({"u", "v", "w"});
   s.add_int("dpi", 110, "Resolution of the PNGs.").min(50).max(600);
   return s;
