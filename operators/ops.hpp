@@ -171,6 +171,18 @@ Var<T> axis_kernels_parallel(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, 
 template <class T>
 Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, const Var<T>& kz,
                             const Var<T>& v);
+// The value path of factorized attention, fused: per sample and head h, v_h = wv_h u (D, X, Y, Z)
+// with wv_h = wv[h D:(h+1) D]; the axis kernels applied to v_h as above (parallel: three groups
+// K_x v, K_y v, K_z v; chained: one group K_z K_y K_x v); InstanceNorm of every channel over the
+// N = X Y Z points (biased variance, eps, no affine); and the projection by wo, summed over groups
+// and heads: y (B, Cout, N) = wo (Cout, G H D) IN(z), with z's channels ordered (h, group, d)
+// as in axis_kernels_parallel's output (G = 3) or (h, d) (G = 1, chained). u (B, N, C), wv
+// (H D, C), kx (B, H, X, X), ky (B, H, Y, Y), kz (B, H, Z, Z). Neither v nor the G H D-channel
+// field is stored: the backward recomputes them one head at a time.
+template <class T>
+Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Var<T>& kx,
+                      const Var<T>& ky, const Var<T>& kz, const Var<T>& wo, bool chained,
+                      T eps = T(1e-5));
 
 // ---- pool.cpp: average and max pooling over the trailing 1-3 spatial axes -------------------
 // y (B, C, S'...) from x (B, C, S...), S' = (S - window) / stride + 1 per pooled axis; no padding.

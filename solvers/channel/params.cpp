@@ -94,6 +94,18 @@ config::Section channel_section() {
             "Steps between float64 checkpoints; 0: only at the end.")
       .min(0);
   s.add_string("restart", "", "Checkpoint to start from (trajectory r > 0 adds its seeded trip).");
+  s.add_string(
+      "initial_dataset", "",
+      "Coarse dataset.h5 of a channel run (u, v, w, p (trajectory, time, x, y, z)) to start "
+      "from instead of the laminar trip: its snapshot is mapped onto this grid and "
+      "projected; relative to the working directory, as restart. Empty: not used.");
+  s.add_int("initial_trajectory", d.initial_trajectory,
+            "First trajectory of initial_dataset: trajectory r starts from its trajectory "
+            "initial_trajectory + r.")
+      .min(0);
+  s.add_int("initial_step", d.initial_step,
+            "Time index of initial_dataset to start from; the samples then follow its times.")
+      .min(0);
   s.add_real("max_cfl", d.max_cfl, "Blow-up: stop when the CFL exceeds this.").greater_than(0.0);
   s.add_real("max_velocity", d.max_velocity, "Blow-up: stop when a |velocity| exceeds this.")
       .greater_than(0.0);
@@ -146,6 +158,9 @@ ChannelParams params_from_case(const config::Case& c) {
   p.stats_interval = i("stats_interval");
   p.checkpoint_interval = i("checkpoint_interval");
   p.restart = s("restart");
+  p.initial_dataset = s("initial_dataset");
+  p.initial_trajectory = i("initial_trajectory");
+  p.initial_step = i("initial_step");
   p.max_cfl = r("max_cfl");
   p.max_velocity = r("max_velocity");
   p.fftw_planner = s("fftw_planner");
@@ -194,6 +209,13 @@ void validate(const ChannelParams& p, int ranks) {
                "stats_interval = " << p.stats_interval << " must be >= 1");
   EDDYOP_CHECK(p.checkpoint_interval >= 0, C,
                "checkpoint_interval = " << p.checkpoint_interval << " must be >= 0");
+  EDDYOP_CHECK_HINT(p.restart.empty() || p.initial_dataset.empty(), C,
+                    "restart = '" << p.restart << "' and initial_dataset = '" << p.initial_dataset
+                                  << "' are both set",
+                    "a run starts from a checkpoint or from a dataset snapshot, not both");
+  EDDYOP_CHECK(p.initial_trajectory >= 0, C,
+               "initial_trajectory = " << p.initial_trajectory << " must be >= 0");
+  EDDYOP_CHECK(p.initial_step >= 0, C, "initial_step = " << p.initial_step << " must be >= 0");
   EDDYOP_CHECK(
       p.fftw_planner == "estimate" || p.fftw_planner == "measure" || p.fftw_planner == "patient", C,
       "fftw_planner = '" << p.fftw_planner << "' must be estimate, measure or patient");

@@ -50,6 +50,12 @@ struct ChannelParams {
   int stats_interval = 10;         // steps between two statistics samples
   int checkpoint_interval = 1000;  // steps between checkpoints; 0: only at the end
   std::string restart;             // checkpoint to start from; empty: laminar + trip
+  // A coarse dataset (ours: u, v, w, p (trajectory, time, x, y, z)) to start from instead:
+  // trajectory r starts from its trajectory initial_trajectory + r at time index initial_step,
+  // mapped onto this grid and projected, without a trip (initial.hpp). Empty: not used.
+  std::string initial_dataset;
+  int initial_trajectory = 0;
+  int initial_step = 0;
 
   double max_cfl = 2.0;                  // blow-up: stop when the CFL exceeds this
   double max_velocity = 100.0;           // blow-up: stop when |u| exceeds this (u_τ units)

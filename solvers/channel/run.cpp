@@ -1,7 +1,9 @@
 #include "solvers/channel/run.hpp"
 
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +13,7 @@
 #include "core/metrics.hpp"
 #include "core/progress.hpp"
 #include "core/provenance.hpp"
+#include "solvers/channel/initial.hpp"
 #include "solvers/channel/output.hpp"
 #include "solvers/channel/solver.hpp"
 #include "solvers/channel/statistics.hpp"
@@ -26,6 +29,24 @@ std::string fmt(const char* f, double x) {
   std::snprintf(b, sizeof b, f, x);
   return b;
 }
+
+// CPU seconds of this process (all its threads).
+double cpu_seconds() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+double wall_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+// Time spent in ChannelSolver::step: everything (spin-up included), and the sampling phase
+// (from each trajectory's first sample to its last), whose steps advance whole intervals.
+struct StepCost {
+  double cpu = 0, wall = 0, sampling_cpu = 0, sampling_wall = 0;
+  long steps = 0, sampling_steps = 0, intervals = 0;
+};
 
 // Coarse cell centres of the training grid.
 std::vector<double> centres(int n, double length) {
@@ -45,6 +66,10 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
   EDDYOP_CHECK_HINT(p.restart.empty() || fs::exists(p.restart), "channel",
                     "restart file '" << p.restart << "' does not exist",
                     "give a checkpoint.h5 written by a channel run, or leave restart empty");
+  // Starting from a dataset snapshot: checked before anything is allocated or written; the
+  // samples then carry the dataset's times, from its time index initial_step on.
+  const bool from_dataset = !p.initial_dataset.empty();
+  const double t_start = from_dataset ? check_initial_dataset(p) : 0.0;
   if (rank == 0) fs::create_directories(run_dir);
   MPI_Barrier(comm);
 
@@ -83,7 +108,7 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
     dataset.write_coordinate("y_face", fy);
     dataset.write_coordinate("z", centres(p.out_nz, p.lz));
     std::vector<double> t(p.samples);
-    for (int s = 0; s < p.samples; ++s) t[s] = p.spinup_time + s * p.sample_interval;
+    for (int s = 0; s < p.samples; ++s) t[s] = t_start + p.spinup_time + s * p.sample_interval;
     dataset.write_coordinate("t", t);
   }
   const int snapshots_per_traj =
@@ -110,10 +135,24 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
   std::vector<float> traj_buf(rank == 0 ? 4 * p.samples * coarse : 0);
   std::vector<float> snap_buf;
   long snap_index = 0;
+  StepCost cost;
 
   for (int r = 0; r < p.trajectories; ++r) {
     const std::uint64_t seed = p.seed + static_cast<std::uint64_t>(r);
-    if (!p.restart.empty()) {
+    if (from_dataset) {
+      const DatasetSnapshot snap = read_dataset_snapshot(p, p.initial_trajectory + r);
+      set_state_from_snapshot(solver, snap);
+      if (rank == 0)
+        spdlog::info(
+            "channel: trajectory {} starts from trajectory {}, time index {} (t = {}) of {} "
+            "({} x {} x {} cells, sampled every {}), projected: max |div u| {:.2e}",
+            r, p.initial_trajectory + r, p.initial_step, snap.time, snap.path, snap.nx, snap.ncy,
+            snap.nz, snap.sampling_interval, solver.max_divergence());
+      if (rank == 0 && snap.sampling_interval > 0 &&
+          std::abs(snap.sampling_interval - p.sample_interval) > 1e-9 * p.sample_interval)
+        spdlog::warn("channel: sample_interval {} differs from the initial dataset's {}",
+                     p.sample_interval, snap.sampling_interval);
+    } else if (!p.restart.empty()) {
       read_checkpoint(p.restart, solver);
       // Other trajectories branch from the same state with a small seeded trip.
       if (r > 0) solver.perturb(seed, 0.02 * p.perturbation * ub);
@@ -148,7 +187,17 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
                         "trajectory " << r << " reached max_steps = " << p.max_steps << " at t = "
                                       << solver.time() - t0 << " before sample " << next,
                         "raise channel.max_steps or shorten the sampling window");
+      const double cpu0 = cpu_seconds(), wall0 = wall_seconds();
       const StepInfo info = solver.step(0.0, t_sample - solver.time());
+      const double cpu1 = cpu_seconds() - cpu0, wall1 = wall_seconds() - wall0;
+      cost.cpu += cpu1;
+      cost.wall += wall1;
+      ++cost.steps;
+      if (next > 0) {
+        cost.sampling_cpu += cpu1;
+        cost.sampling_wall += wall1;
+        ++cost.sampling_steps;
+      }
       ++traj_steps;
       ++res.steps;
       const double vmax = solver.max_velocity();
@@ -194,6 +243,7 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
                             " Ub=" + fmt("%.2f", bulk));
       }
     }
+    cost.intervals += p.samples - 1;
     for (int f = 0; f < 4; ++f)
       dataset.write_slab(names[f], rank == 0 ? traj_buf.data() + f * p.samples * coarse : nullptr,
                          r, rank == 0 ? 1 : 0);
@@ -203,7 +253,40 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
   write_checkpoint(res.checkpoint, solver, prov);
   stats.write(res.statistics, solver, prov);
   write_physics(dataset, solver);
-  dataset.write_attribute(h5::kPhysicsGroup, "filter", std::string("box x-z, cell average y"));
+  const std::string ph = h5::kPhysicsGroup;
+  dataset.write_attribute(ph, "filter", std::string("box x-z, cell average y"));
+  if (from_dataset) {
+    dataset.write_attribute(ph, "initial_dataset", p.initial_dataset);
+    dataset.write_attribute(ph, "initial_trajectory", static_cast<long long>(p.initial_trajectory));
+    dataset.write_attribute(ph, "initial_step", static_cast<long long>(p.initial_step));
+    dataset.write_attribute(ph, "initial_time", t_start);
+  }
+  // The cost: CPU seconds summed over the ranks, wall seconds of the slowest rank, of the
+  // steps alone (no output, statistics or checks).
+  double sums[2] = {cost.cpu, cost.sampling_cpu}, maxs[2] = {cost.wall, cost.sampling_wall};
+  MPI_Allreduce(MPI_IN_PLACE, sums, 2, MPI_DOUBLE, MPI_SUM, comm);
+  MPI_Allreduce(MPI_IN_PLACE, maxs, 2, MPI_DOUBLE, MPI_MAX, comm);
+  const auto per = [](double x, long n) { return n > 0 ? x / static_cast<double>(n) : 0.0; };
+  const double step_cpu = per(sums[0], cost.steps), step_wall = per(maxs[0], cost.steps);
+  const double interval_cpu = per(sums[1], cost.intervals);
+  const double interval_wall = per(maxs[1], cost.intervals);
+  const double steps_per_interval = per(static_cast<double>(cost.sampling_steps), cost.intervals);
+  dataset.write_attribute(ph, "cost_ranks", static_cast<long long>(size));
+  dataset.write_attribute(ph, "cost_steps", static_cast<long long>(cost.steps));
+  dataset.write_attribute(ph, "cost_cpu_s", sums[0]);
+  dataset.write_attribute(ph, "cost_wall_s", maxs[0]);
+  dataset.write_attribute(ph, "cost_cpu_s_per_step", step_cpu);
+  dataset.write_attribute(ph, "cost_wall_s_per_step", step_wall);
+  dataset.write_attribute(ph, "cost_intervals", static_cast<long long>(cost.intervals));
+  dataset.write_attribute(ph, "cost_steps_per_interval", steps_per_interval);
+  dataset.write_attribute(ph, "cost_cpu_s_per_interval", interval_cpu);
+  dataset.write_attribute(ph, "cost_wall_s_per_interval", interval_wall);
+  if (rank == 0)
+    spdlog::info(
+        "channel: cost {:.4g} s CPU ({:.4g} s wall) per sampling interval of {} ({:.1f} steps), "
+        "{:.4g} s CPU ({:.4g} s wall) per step; {} steps, {:.4g} s CPU in all on {} rank(s)",
+        interval_cpu, interval_wall, p.sample_interval, steps_per_interval, step_cpu, step_wall,
+        cost.steps, sums[0], size);
   dataset.write_provenance(prov);
   dataset.close();
   if (snaps) {
