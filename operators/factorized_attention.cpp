@@ -5,6 +5,10 @@
 // The backward of "y = K along axis a of v" is "dv += K^T along axis a of dy" plus
 // dK (n, n) += sum over the other indices of dy[..i..] v[..l..], also GEMMs (batched with a
 // shared, accumulated output: gemm_batched runs its batch in order, so that is race-free).
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -154,11 +158,323 @@ Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, c
   return y;
 }
 
+// ---- factorized_mix -------------------------------------------------------------------------
+// Layouts of one head's field (D, X, Y, Z): "d-major" (as stored) for the x and z contractions
+// (x: batched over d, z: one GEMM), "y-major" (Y, D, X, Z) for the y contraction, which there is
+// one GEMM instead of D X tiny ones. A group's field is (P, D, Q): d-major P = 1, Q = N; y-major
+// P = Y, Q = X Z. The output accumulates in both layouts and the y-major part is transposed once
+// per sample.
+namespace {
+
+// dst (B, A, Z) = beta dst + src (A, B, Z), moved in contiguous runs of Z.
+template <class T>
+void swap_outer(T* dst, const T* src, Index A, Index Bn, Index Z, T beta) {
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::swap_outer", range(A * Bn), KOKKOS_LAMBDA(Index r) {
+        const Index a = r / Bn, b = r % Bn;
+        const T* s = src + r * Z;
+        T* d = dst + (b * A + a) * Z;
+        if (beta == T(0))
+          for (Index k = 0; k < Z; ++k) d[k] = s[k];
+        else
+          for (Index k = 0; k < Z; ++k) d[k] = beta * d[k] + s[k];
+      });
+}
+
+template <class T>
+void fill(T* p, Index n, T value) {
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::fill", range(n), KOKKOS_LAMBDA(Index i) { p[i] = value; });
+}
+
+struct Group {
+  Index P, D, Q;   // field (P, D, Q)
+  Index Cout, Cz;  // wo (Cout, Cz)
+  Index col;       // first column of this group's block of wo
+};
+
+// The group's InstanceNorm statistics (mean, 1/sqrt(var + eps) per d) and its share of the
+// projection: y (P, Cout, Q) += (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu. The
+// normalised field is never formed.
+template <class T>
+void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const T* wo,
+                   const Group& g, T eps) {
+  const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
+  const double inv_n = 1.0 / static_cast<double>(P * Q);
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::forward::stats", range(D), KOKKOS_LAMBDA(Index d) {
+        double s = 0, s2 = 0;
+        for (Index p = 0; p < P; ++p) {
+          const T* r = z + (p * D + d) * Q;
+          for (Index q = 0; q < Q; ++q) {
+            const double v = static_cast<double>(r[q]);
+            s += v;
+            s2 += v * v;
+          }
+        }
+        const double m = s * inv_n, var = std::max(s2 * inv_n - m * m, 0.0);
+        mu[d] = static_cast<T>(m);
+        rstd[d] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+      });
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::forward::weights", range(Cout), KOKKOS_LAMBDA(Index c) {
+        double b = 0;
+        for (Index d = 0; d < D; ++d) {
+          const T w = wo[c * Cz + col + d] * rstd[d];
+          wt[c * D + d] = w;
+          b += static_cast<double>(w) * static_cast<double>(mu[d]);
+        }
+        bias[c] -= b;
+      });
+  for (Index p = 0; p < P; ++p)
+    gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), T(1));
+}
+
+// From dy (P, Cout, Q): dz (P, D, Q) through the projection and the InstanceNorm, and
+// dwo_g += dy zn^T (when dwo). rowsum (Cout): sum of dy over the points.
+template <class T>
+void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum, const T* z,
+                    const T* mu, const T* rstd, const T* wo, const Group& g) {
+  const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::backward::weights", range(Cout * D),
+      KOKKOS_LAMBDA(Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
+  for (Index p = 0; p < P; ++p)  // dzn = wo_g^T dy
+    gemm(dz + p * D * Q, wc, dy + p * Cout * Q, D, Q, Cout, Trans::yes, Trans::no, T(1), T(0));
+  if (dwo) {  // dwo_g[c, d] += rstd_d (sum_p dy[c, p] z[d, p] - rowsum[c] mu_d)
+    for (Index p = 0; p < P; ++p)
+      gemm(tm, dy + p * Cout * Q, z + p * D * Q, Cout, D, Q, Trans::no, Trans::yes, T(1),
+           p == 0 ? T(0) : T(1));
+    Kokkos::parallel_for(
+        "eddyop::factorized_mix::backward::dwo", range(Cout * D), KOKKOS_LAMBDA(Index i) {
+          const Index c = i / D, d = i % D;
+          dwo[c * Cz + col + d] +=
+              static_cast<T>(static_cast<double>(rstd[d]) *
+                             (static_cast<double>(tm[i]) - rowsum[c] * static_cast<double>(mu[d])));
+        });
+  }
+  // dz = rstd (dzn - mean(dzn) - zn mean(dzn zn)), zn = (z - mu) rstd.
+  const double inv_n = 1.0 / static_cast<double>(P * Q);
+  Kokkos::parallel_for(
+      "eddyop::factorized_mix::backward::norm", range(D), KOKKOS_LAMBDA(Index d) {
+        double s1 = 0, s2 = 0;
+        for (Index p = 0; p < P; ++p) {
+          const T* r = z + (p * D + d) * Q;
+          const T* e = dz + (p * D + d) * Q;
+          for (Index q = 0; q < Q; ++q) {
+            s1 += static_cast<double>(e[q]);
+            s2 += static_cast<double>(e[q]) * static_cast<double>(r[q]);
+          }
+        }
+        const double rs = static_cast<double>(rstd[d]), m = static_cast<double>(mu[d]);
+        const T a = static_cast<T>(s1 * inv_n);                       // mean(dzn)
+        const T b = static_cast<T>(rs * rs * (s2 - m * s1) * inv_n);  // mean(dzn zn) rstd
+        const T md = mu[d], rd = rstd[d];
+        for (Index p = 0; p < P; ++p) {
+          const T* r = z + (p * D + d) * Q;
+          T* e = dz + (p * D + d) * Q;
+          for (Index q = 0; q < Q; ++q) e[q] = rd * (e[q] - a - (r[q] - md) * b);
+        }
+      });
+}
+
+}  // namespace
+
+template <class T>
+Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Var<T>& kx,
+                      const Var<T>& ky, const Var<T>& kz, const Var<T>& wo, bool chained, T eps) {
+  const char* name = "factorized_mix";
+  EDDYOP_CHECK(kx->shape().rank() == 4 && ky->shape().rank() == 4 && kz->shape().rank() == 4, name,
+               "kernels " << kx->shape().str() << ", " << ky->shape().str() << ", "
+                          << kz->shape().str() << " are not (B, H, n, n)");
+  const Index B = kx->shape()[0], H = kx->shape()[1], X = kx->shape()[2], Y = ky->shape()[2],
+              Z = kz->shape()[2], N = X * Y * Z;
+  EDDYOP_CHECK(kx->shape() == Shape({B, H, X, X}) && ky->shape() == Shape({B, H, Y, Y}) &&
+                   kz->shape() == Shape({B, H, Z, Z}),
+               name,
+               "kernels " << kx->shape().str() << ", " << ky->shape().str() << ", "
+                          << kz->shape().str() << " disagree on (B, H) or are not square");
+  EDDYOP_CHECK(u->shape().rank() == 3 && u->shape()[0] == B && u->shape()[1] == N, name,
+               "input " << u->shape().str() << " is not (" << B << ", " << N << ", C) for a " << X
+                        << " x " << Y << " x " << Z << " grid");
+  const Index C = u->shape()[2];
+  EDDYOP_CHECK(wv->shape().rank() == 2 && wv->shape()[1] == C && wv->shape()[0] % H == 0, name,
+               "value weight " << wv->shape().str() << " is not (" << H << " D, " << C << ")");
+  const Index D = wv->shape()[0] / H, G = chained ? 1 : 3;
+  EDDYOP_CHECK(wo->shape().rank() == 2 && wo->shape()[1] == G * H * D, name,
+               "output weight " << wo->shape().str() << " is not (Cout, " << G * H * D << ")");
+  const Index Cout = wo->shape()[0], Cz = G * H * D, S = D * N;
+  const Field f{D, X, Y, Z};
+  auto y = tape.make(Shape{B, Cout, N}, tape.needs_grad(u) || tape.needs_grad(wv) ||
+                                            tape.needs_grad(kx) || tape.needs_grad(ky) ||
+                                            tape.needs_grad(kz) || tape.needs_grad(wo));
+  tensor::TensorT<T> mu = tape.scratch(Shape{B, H * G, D}), rstd = tape.scratch(Shape{B, H * G, D});
+  Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
+  {
+    T* v = tape.workspace(0, Shape{S}).ptr();
+    T* z = tape.workspace(1, Shape{S}).ptr();
+    T* t = tape.workspace(2, Shape{S}).ptr();
+    T* yt = tape.workspace(3, Shape{Cout * N}).ptr();  // y-major part of the output
+    T* wt = tape.workspace(4, Shape{Cout * D}).ptr();
+    std::vector<double> bias(static_cast<std::size_t>(Cout));
+    const Group gd{1, D, N, Cout, Cz, 0}, gy{Y, D, X * Z, Cout, Cz, 0};
+    for (Index b = 0; b < B; ++b) {
+      T* yb = y->value.ptr() + b * Cout * N;
+      fill(yb, Cout * N, T(0));
+      fill(yt, Cout * N, T(0));
+      std::fill(bias.begin(), bias.end(), 0.0);
+      for (Index h = 0; h < H; ++h) {
+        const Index p = b * H + h;
+        const T* Kx = kx->value.ptr() + p * X * X;
+        const T* Ky = ky->value.ptr() + p * Y * Y;
+        const T* Kz = kz->value.ptr() + p * Z * Z;
+        gemm(v, wv->value.ptr() + h * D * C, u->value.ptr() + b * N * C, D, N, C, Trans::no,
+             Trans::yes, T(1), T(0));
+        auto stats = [&](Index grp) { return (p * G + grp) * D; };
+        const T* w = wo->value.ptr();
+        if (!chained) {
+          Group g = gd;
+          g.col = (h * 3 + 0) * D;
+          apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
+                        eps);
+          g.col = (h * 3 + 2) * D;
+          apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
+          group_forward(yb, bias.data(), mu.ptr() + stats(2), rstd.ptr() + stats(2), wt, z, w, g,
+                        eps);
+          g = gy;
+          g.col = (h * 3 + 1) * D;
+          swap_outer(t, v, D * X, Y, Z, T(0));  // (Y, D X, Z)
+          gemm(z, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
+          group_forward(yt, bias.data(), mu.ptr() + stats(1), rstd.ptr() + stats(1), wt, z, w, g,
+                        eps);
+        } else {
+          Group g = gy;
+          g.col = h * D;
+          apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+          swap_outer(t, z, D * X, Y, Z, T(0));
+          gemm(v, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));  // v is free now
+          apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
+          group_forward(yt, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
+                        eps);
+        }
+      }
+      swap_outer(yb, yt, Y, Cout * X, Z, T(1));
+      for (Index c = 0; c < Cout; ++c) {
+        const T bc = static_cast<T>(bias[static_cast<std::size_t>(c)]);
+        T* r = yb + c * N;
+        Kokkos::parallel_for(
+            "eddyop::factorized_mix::forward::bias", range(N),
+            KOKKOS_LAMBDA(Index i) { r[i] += bc; });
+      }
+    }
+  }
+  Kokkos::Profiling::popRegion();
+  if (y->requires_grad)
+    tape.record("eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f,
+                                                     X, Y, Z, B, H, C, D, G, Cout, Cz, N, S,
+                                                     chained]() {
+      if (!reached(y)) return;
+      T* v = tape.workspace(0, Shape{S}).ptr();
+      T* z = tape.workspace(1, Shape{S}).ptr();
+      T* t = tape.workspace(2, Shape{S}).ptr();
+      T* dyt = tape.workspace(3, Shape{Cout * N}).ptr();
+      T* wc = tape.workspace(4, Shape{Cout * D}).ptr();
+      T* tm = tape.workspace(5, Shape{Cout * D}).ptr();
+      T* dz = tape.workspace(6, Shape{S}).ptr();
+      T* dv = tape.workspace(7, Shape{S}).ptr();
+      T* dvt = tape.workspace(8, Shape{S}).ptr();
+      T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
+      T* dkx = tape.needs_grad(kx) ? tape.grad(kx).ptr() : nullptr;
+      T* dky = tape.needs_grad(ky) ? tape.grad(ky).ptr() : nullptr;
+      T* dkz = tape.needs_grad(kz) ? tape.grad(kz).ptr() : nullptr;
+      T* dwo = tape.needs_grad(wo) ? tape.grad(wo).ptr() : nullptr;
+      T* dwv = tape.needs_grad(wv) ? tape.grad(wv).ptr() : nullptr;
+      T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
+      const T* w = wo->value.ptr();
+      std::vector<double> rowsum(static_cast<std::size_t>(Cout));
+      const Group gd{1, D, N, Cout, Cz, 0}, gy{Y, D, X * Z, Cout, Cz, 0};
+      for (Index b = 0; b < B; ++b) {
+        const T* dyb = y->grad.ptr() + b * Cout * N;
+        const T* ub = u->value.ptr() + b * N * C;
+        swap_outer(dyt, dyb, Cout * X, Y, Z, T(0));  // (Y, Cout X, Z)
+        for (Index c = 0; c < Cout; ++c) {
+          double s = 0;
+          Kokkos::parallel_reduce(
+              "eddyop::factorized_mix::backward::rowsum", range(N),
+              KOKKOS_LAMBDA(Index i, double& acc) { acc += static_cast<double>(dyb[c * N + i]); },
+              s);
+          rowsum[static_cast<std::size_t>(c)] = s;
+        }
+        for (Index h = 0; h < H; ++h) {
+          const Index p = b * H + h;
+          const T* Kx = kx->value.ptr() + p * X * X;
+          const T* Ky = ky->value.ptr() + p * Y * Y;
+          const T* Kz = kz->value.ptr() + p * Z * Z;
+          auto stats = [&](Index grp) { return (p * G + grp) * D; };
+          gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
+          if (!chained) {
+            fill(dv, S, T(0));
+            Group g = gd;
+            g.col = (h * 3 + 0) * D;
+            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
+                           rstd.ptr() + stats(0), w, g);
+            if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
+            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(1));
+            g.col = (h * 3 + 2) * D;
+            apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
+            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(2),
+                           rstd.ptr() + stats(2), w, g);
+            if (dkz) kernel_grad(dkz + p * Z * Z, dz, v, f, 2);
+            apply_axis(dv, Kz, dz, f, 2, Trans::yes, T(1));
+            g = gy;
+            g.col = (h * 3 + 1) * D;
+            swap_outer(t, v, D * X, Y, Z, T(0));  // v, y-major
+            gemm(z, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
+            group_backward(dz, dwo, wc, tm, dyt, rowsum.data(), z, mu.ptr() + stats(1),
+                           rstd.ptr() + stats(1), w, g);
+            if (dky)
+              gemm(dky + p * Y * Y, dz, t, Y, Y, D * X * Z, Trans::no, Trans::yes, T(1), T(1));
+            gemm(dvt, Ky, dz, Y, D * X * Z, Y, Trans::yes, Trans::no, T(1), T(0));
+            swap_outer(dv, dvt, Y, D * X, Z, T(1));
+          } else {
+            // Recompute w1 = K_x v (z), its y-major copy (t), w2 = K_y w1 (w2, y-major) and
+            // the output field (z); then back through z, y, x.
+            Group g = gy;
+            g.col = h * D;
+            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+            swap_outer(t, z, D * X, Y, Z, T(0));
+            gemm(w2, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
+            apply_axis(z, Kz, w2, f, 2, Trans::no, T(0));
+            group_backward(dz, dwo, wc, tm, dyt, rowsum.data(), z, mu.ptr() + stats(0),
+                           rstd.ptr() + stats(0), w, g);
+            if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
+            apply_axis(z, Kz, dz, f, 2, Trans::yes, T(0));  // g2 (y-major)
+            if (dky)
+              gemm(dky + p * Y * Y, z, t, Y, Y, D * X * Z, Trans::no, Trans::yes, T(1), T(1));
+            gemm(dvt, Ky, z, Y, D * X * Z, Y, Trans::yes, Trans::no, T(1), T(0));  // g1 (y-major)
+            swap_outer(dz, dvt, Y, D * X, Z, T(0));                                // g1 (d-major)
+            if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
+            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
+          }
+          if (dwv) gemm(dwv + h * D * C, dv, ub, D, C, N, Trans::no, Trans::no, T(1), T(1));
+          if (du)
+            gemm(du + b * N * C, dv, wv->value.ptr() + h * D * C, N, C, D, Trans::yes, Trans::no,
+                 T(1), T(1));
+        }
+      }
+    });
+  return y;
+}
+
 #define EDDYOP_INSTANTIATE(T)                                                                     \
   template Var<T> axis_kernels_parallel<T>(Tape<T>&, const Var<T>&, const Var<T>&, const Var<T>&, \
                                            const Var<T>&);                                        \
   template Var<T> axis_kernels_chained<T>(Tape<T>&, const Var<T>&, const Var<T>&, const Var<T>&,  \
-                                          const Var<T>&);
+                                          const Var<T>&);                                         \
+  template Var<T> factorized_mix<T>(Tape<T>&, const Var<T>&, const Var<T>&, const Var<T>&,        \
+                                    const Var<T>&, const Var<T>&, const Var<T>&, bool, T);
 EDDYOP_INSTANTIATE(float)
 EDDYOP_INSTANTIATE(double)
 

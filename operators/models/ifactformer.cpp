@@ -43,11 +43,12 @@ Var<T> view(tensor::Tape<T>& tape, const Var<T>& x, const Shape& shape) {
 }
 
 // y = W x per sample, w (Cout, Cin), without bias, for x (B, N, Cin) channel-last (x_cl) or
-// (B, Cin, N) channel-first, and y (B, N, Cout) channel-last (y_cl) or (B, Cout, N): the layout
+// (B, Cin, N) channel-first, and y (B, N, Cout) channel-last (y_cl) or (B, Cout, N), all times
+// alpha: the layout
 // changes ride on the GEMM's transposes instead of permute copies.
 template <class T>
 Var<T> project(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w, Index B, Index N, bool x_cl,
-               bool y_cl) {
+               bool y_cl, T alpha = T(1)) {
   const Index Cout = w->shape()[0], Cin = w->shape()[1];
   EDDYOP_CHECK(x->value.numel() == B * N * Cin, "ifactformer",
                "projection of " << x->shape().str() << " by " << w->shape().str());
@@ -59,31 +60,31 @@ Var<T> project(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w, Index B,
     const T* xp = x->value.ptr() + b * N * Cin;
     if (y_cl)
       tensor::gemm(yp, xp, w->value.ptr(), N, Cout, Cin, x_cl ? Trans::no : Trans::yes, Trans::yes,
-                   T(1), T(0));
+                   alpha, T(0));
     else
-      tensor::gemm(yp, w->value.ptr(), xp, Cout, N, Cin, Trans::no, xt, T(1), T(0));
+      tensor::gemm(yp, w->value.ptr(), xp, Cout, N, Cin, Trans::no, xt, alpha, T(0));
   }
   if (y->requires_grad)
-    tape.record(
-        "eddyop::IFactFormer::project::backward", [&tape, x, w, y, B, N, Cin, Cout, x_cl, y_cl]() {
-          if (y->grad.empty()) return;
-          const Trans yt = y_cl ? Trans::yes : Trans::no;
-          for (Index b = 0; b < B; ++b) {
-            const T* g = y->grad.ptr() + b * N * Cout;
-            const T* xp = x->value.ptr() + b * N * Cin;
-            if (tape.needs_grad(w))
-              tensor::gemm(tape.grad(w).ptr(), g, xp, Cout, Cin, N, yt,
-                           x_cl ? Trans::no : Trans::yes, T(1), T(1));
-            if (tape.needs_grad(x)) {
-              T* gx = tape.grad(x).ptr() + b * N * Cin;
-              if (x_cl)
-                tensor::gemm(gx, g, w->value.ptr(), N, Cin, Cout, y_cl ? Trans::no : Trans::yes,
-                             Trans::no, T(1), T(1));
-              else
-                tensor::gemm(gx, w->value.ptr(), g, Cin, N, Cout, Trans::yes, yt, T(1), T(1));
-            }
-          }
-        });
+    tape.record("eddyop::IFactFormer::project::backward", [&tape, x, w, y, B, N, Cin, Cout, x_cl,
+                                                           y_cl, alpha]() {
+      if (y->grad.empty()) return;
+      const Trans yt = y_cl ? Trans::yes : Trans::no;
+      for (Index b = 0; b < B; ++b) {
+        const T* g = y->grad.ptr() + b * N * Cout;
+        const T* xp = x->value.ptr() + b * N * Cin;
+        if (tape.needs_grad(w))
+          tensor::gemm(tape.grad(w).ptr(), g, xp, Cout, Cin, N, yt, x_cl ? Trans::no : Trans::yes,
+                       alpha, T(1));
+        if (tape.needs_grad(x)) {
+          T* gx = tape.grad(x).ptr() + b * N * Cin;
+          if (x_cl)
+            tensor::gemm(gx, g, w->value.ptr(), N, Cin, Cout, y_cl ? Trans::no : Trans::yes,
+                         Trans::no, alpha, T(1));
+          else
+            tensor::gemm(gx, w->value.ptr(), g, Cin, N, Cout, Trans::yes, yt, alpha, T(1));
+        }
+      }
+    });
   return y;
 }
 
@@ -336,16 +337,13 @@ const tensor::TensorT<T>& IFactFormer<T>::encoding_features(Index X, Index Y, In
   return features_.emplace(key, t).first->second;
 }
 
-// One application of the shared block: the update FA(h) (B, N, C) of h (B, N, C).
+// One application of the shared block: the update FA(h) / L (B, N, C) of h (B, N, C).
 template <class T>
 Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape& grid) {
   const IFactFormerOptions& o = options_;
-  const Index B = grid[0], X = grid[1], Y = grid[2], Z = grid[3], N = X * Y * Z;
+  const Index B = grid[0], N = grid[1] * grid[2] * grid[3];
   const Index H = o.heads, Dk = o.kernel_dim_factor * o.dim_head;
   Var<T> u = ops::layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
-  // Values channel-first per head: (B, H, Dh, X, Y, Z), the layout the axis GEMMs want.
-  Var<T> v =
-      view(tape, project(tape, u, v_w_, B, N, true, false), Shape{B, H, o.dim_head, X, Y, Z});
   // Pooling is linear: pool u, then project by Win and by the axis's own input weight.
   const std::vector<Var<T>> pooled = axis_means(tape, u, grid);
   Var<T> kernels[3];
@@ -366,12 +364,13 @@ Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape
     kernels[a] = ops::matmul(tape, heads(br.q_w), heads(br.k_w), tensor::Trans::no,
                              tensor::Trans::yes);  // (B, H, n, n), no softmax
   }
-  Var<T> z = o.chained ? ops::axis_kernels_chained(tape, kernels[0], kernels[1], kernels[2], v)
-                       : ops::axis_kernels_parallel(tape, kernels[0], kernels[1], kernels[2], v);
-  z = view(tape, z, Shape{B, z->value.numel() / (B * N), N});  // (B, Cz, N)
-  z = ops::instance_norm(tape, z, Var<T>(), Var<T>(), T(1e-5));
-  z = ops::gelu(tape, project(tape, z, o1_w_, B, N, false, false));  // (B, C, N)
-  return project(tape, z, o2_w_, B, N, false, true);                 // (B, N, C)
+  // Values, the axis kernels, InstanceNorm and the first output projection in one op that
+  // keeps neither the values nor the 3 H Dh-channel field: (B, C, N).
+  Var<T> z = ops::factorized_mix(tape, u, v_w_, kernels[0], kernels[1], kernels[2], o1_w_,
+                                 o.chained, T(1e-5));
+  // The update, already scaled by 1 / L: (B, N, C).
+  return project(tape, ops::gelu(tape, z), o2_w_, B, N, false, true,
+                 T(1) / static_cast<T>(o.iterations));
 }
 
 template <class T>
@@ -391,9 +390,7 @@ Var<T> IFactFormer<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
   h = project(tape, ops::gelu(tape, h), lift1_w_, B, N, false, true);  // (B, N, C)
   h = ops::add(tape, h, ops::linear(tape, tape.input(encoding_features(X, Y, Z)), pe_w_, pe_b_));
   const Shape grid{B, X, Y, Z};
-  const T step = T(1) / static_cast<T>(o.iterations);
-  for (Index l = 0; l < o.iterations; ++l)
-    h = ops::add(tape, h, ops::scale(tape, block(tape, h, grid), step));
+  for (Index l = 0; l < o.iterations; ++l) h = ops::add(tape, h, block(tape, h, grid));
   h = ops::gelu(tape, project(tape, h, out0_w_, B, N, true, false));  // (B, out_hidden, N)
   h = ops::pointwise_conv(tape, h, out1_w_, out1_b_);
   Kokkos::Profiling::popRegion();

@@ -1,7 +1,12 @@
 // The ops of IFactFormer against central differences in double precision: rotary embedding,
 // GeGLU, and the per-axis kernel contractions (parallel and chained), on odd sizes, size-1 axes
 // and several heads and samples, so that every GEMM path (x: batched over d, y: batched over
-// (d, x), z: one GEMM) and every offset is exercised.
+// (d, x), z: one GEMM) and every offset is exercised. The fused value path (factorized_mix) is
+// checked against the same ops composed, and by central differences.
+#include <algorithm>
+#include <cmath>
+#include <string>
+
 #include "operators/ops.hpp"
 #include "tests/operators/gradcheck.hpp"
 
@@ -13,6 +18,7 @@ using tensor::Shape;
 using tensor::Var;
 using V = std::vector<Var<double>>;
 using T = tensor::Tape<double>;
+using tensor::Index;
 
 TEST(IFactFormerOps, RotaryEmbeddingRotatesHalvesAlongRows) {
   const std::vector<double> pos{0.0, 0.3, 1.7};
@@ -129,6 +135,77 @@ TEST(IFactFormerOps, AxisKernelGradients) {
     expect_gradients({kx, ky, kz, s}, [](T& t, const V& v) {
       return ops::axis_kernels_chained(t, v[0], v[1], v[2], v[3]);
     });
+  }
+}
+
+// The fused value path against the ops it replaces: values by a linear map, the axis kernels,
+// InstanceNorm and the projection, composed from separately tested ops (values and gradients).
+void expect_mix_matches_ops(bool chained, Index B, Index H, Index D, Index X, Index Y, Index Z,
+                            Index C, Index Cout) {
+  const Index N = X * Y * Z, Cz = (chained ? 1 : 3) * H * D;
+  const std::vector<Shape> shapes{Shape{B, N, C},    Shape{H * D, C},   Shape{B, H, X, X},
+                                  Shape{B, H, Y, Y}, Shape{B, H, Z, Z}, Shape{Cout, Cz}};
+  std::mt19937 rng(11);
+  std::vector<tensor::TensorT<double>> xs;
+  for (const auto& s : shapes) {
+    xs.push_back(tensor::TensorT<double>::zeros(s));
+    tensor::from_host(xs.back(),
+                      eddyop::testing::random_values(static_cast<std::size_t>(s.numel()), rng));
+  }
+  auto dy = tensor::TensorT<double>::zeros(Shape{B, Cout, N});
+  tensor::from_host(dy, eddyop::testing::random_values(static_cast<std::size_t>(dy.numel()), rng));
+  auto run = [&](bool fused) {
+    T tape;
+    V v;
+    for (auto& x : xs) v.push_back(tape.input(x, true));
+    Var<double> y;
+    if (fused) {
+      y = ops::factorized_mix(tape, v[0], v[1], v[2], v[3], v[4], v[5], chained, 1e-5);
+    } else {
+      auto val = ops::permute(tape, ops::linear(tape, v[0], v[1], Var<double>()), {0, 2, 1});
+      val = ops::reshape(tape, val, Shape{B, H, D, X, Y, Z});
+      auto z = chained ? ops::axis_kernels_chained(tape, v[2], v[3], v[4], val)
+                       : ops::axis_kernels_parallel(tape, v[2], v[3], v[4], val);
+      z = ops::instance_norm(tape, ops::reshape(tape, z, Shape{B, Cz, N}), Var<double>(),
+                             Var<double>(), 1e-5);
+      y = ops::pointwise_conv(tape, z, v[5], Var<double>());
+    }
+    tape.backward(y, dy);
+    std::vector<std::vector<double>> out{tensor::to_host(y->value)};
+    for (auto& x : v) out.push_back(tensor::to_host(x->grad));
+    return out;
+  };
+  const auto fast = run(true), slow = run(false);
+  for (std::size_t k = 0; k < fast.size(); ++k) {
+    ASSERT_EQ(fast[k].size(), slow[k].size());
+    for (std::size_t i = 0; i < fast[k].size(); ++i)
+      ASSERT_NEAR(fast[k][i], slow[k][i], 1e-9 * std::max(1.0, std::abs(slow[k][i])))
+          << (k == 0 ? "output" : "gradient of input " + std::to_string(k - 1)) << ", element "
+          << i;
+  }
+}
+
+TEST(IFactFormerOps, FactorizedMixMatchesComposedOps) {
+  for (bool chained : {false, true}) {
+    expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
+    expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
+    expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
+  }
+}
+
+TEST(IFactFormerOps, FactorizedMixGradients) {
+  for (bool chained : {false, true}) {
+    // B, H, D, X, Y, Z, C, Cout
+    const Index s[2][8] = {{2, 2, 2, 3, 4, 2, 3, 2}, {1, 1, 1, 2, 3, 1, 2, 1}};
+    for (const auto& d : s) {
+      const Index B = d[0], H = d[1], D = d[2], X = d[3], Y = d[4], Z = d[5], C = d[6], Co = d[7];
+      expect_gradients({Shape{B, X * Y * Z, C}, Shape{H * D, C}, Shape{B, H, X, X},
+                        Shape{B, H, Y, Y}, Shape{B, H, Z, Z}, Shape{Co, (chained ? 1 : 3) * H * D}},
+                       [chained](T& t, const V& v) {
+                         return ops::factorized_mix(t, v[0], v[1], v[2], v[3], v[4], v[5], chained,
+                                                    1e-5);
+                       });
+    }
   }
 }
 
