@@ -161,6 +161,19 @@ check "generate.solver=channel writes the dataset, its .xmf and a checkpoint" $?
 run info "$d/dataset.h5"
 [[ $rc -eq 0 ]] && grep -q "field u float32 (1, 2, 8, 8, 4) (trajectory,time,x,y,z)" <<<"$out"
 check "channel dataset is (trajectory, time, x, y, z): 8 cell averages between the walls" $? "rc=$rc $out"
+# an LES started from a snapshot of that dataset: its times continue the dataset's, it records
+# its cost; a time index the dataset does not have is refused naming it, before anything is written
+from=(generate -c "$work/ok.yaml" --set generate.solver=channel --set channel.nx=16
+  --set channel.ny=17 --set channel.nz=8 --set channel.out_nx=8 --set channel.out_ny=9
+  --set channel.out_nz=4 --set channel.samples=2 --set channel.sample_interval=0.02
+  --set channel.spinup_time=0 --set channel.initial_dataset="$d/dataset.h5" -q)
+run "${from[@]}" --out "$work/from" --set channel.initial_step=1
+[[ $rc -eq 0 ]] && run info "$work/from/data/dataset.h5" && grep -q "grid t 2 points from 0.02 to 0.04" <<<"$out" &&
+  grep -q "physics.cost_cpu_s_per_interval" <<<"$out" && grep -q "physics.initial_step = 1" <<<"$out"
+check "channel.initial_dataset starts from the dataset's snapshot and records the cost" $? "rc=$rc $out"
+run "${from[@]}" --out "$work/from2" --set channel.initial_step=2
+[[ $rc -ne 0 && ! -e "$work/from2" ]] && grep -q "initial_step = 2 but /fields/u of initial_dataset '$d/dataset.h5' has 2 time steps" <<<"$out"
+check "channel.initial_step beyond the dataset is refused naming it" $? "rc=$rc $out"
 
 # eddyop run skips a stage that finished with the same settings, reruns it with --from or when a
 # setting changed, and logs to log.txt
