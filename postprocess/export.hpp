@@ -1,5 +1,6 @@
-// `eddyop export`: ParaView files of channel datasets and trajectories — a .vtr per chosen
-// snapshot with a .pvd over them, and an .xmf beside each HDF5 file so ParaView opens it as is.
+// `eddyop export`: ParaView files of datasets and trajectories — a .vtr (channel) or .vti
+// (periodic box) per chosen snapshot with a .pvd over them, and an .xmf beside each HDF5 file so
+// ParaView opens it as is.
 #pragma once
 
 #include <string>
@@ -8,7 +9,7 @@
 namespace eddyop::postprocess {
 
 struct ExportOptions {
-  std::vector<std::string> files;   // channel datasets/trajectories (channel_source.hpp)
+  std::vector<std::string> files;   // channel or periodic-box datasets/trajectories
   std::vector<std::string> labels;  // one per file (the folder of its series); empty: stems
   std::vector<long long> steps;     // snapshots (time indices); empty: every `stride`-th
   long long stride = 1;
@@ -23,9 +24,11 @@ struct ExportOptions {
 // .xmf files; returns the paths written (.pvd and .xmf).
 std::vector<std::string> export_files(const ExportOptions& options, const std::string& out_dir);
 
-// <path without .h5>.xmf beside `h5_path`, describing every field with x, y, z axes over the
-// /grid coordinates (a time series over a leading time axis, other leading axes fixed at 0).
-// Returns the .xmf's path, or "" when the file holds no such field (e.g. 1-D statistics).
+// <path without .h5>.xmf beside `h5_path`, describing every field on the spatial axes (1 to 3 of
+// x, y, z) of the first: over the /grid coordinates, or a uniform mesh (origin and spacing from the
+// coordinates, /physics L<axis>, or the unit length) where they are missing; a time series over
+// the last leading axis, other leading axes fixed at 0. Returns the .xmf's path, or "" for a
+// statistics file or one without such a field.
 std::string write_file_xdmf(const std::string& h5_path);
 
 }  // namespace eddyop::postprocess

@@ -3,8 +3,8 @@
 // run directory. Only rank 0 works; the other ranks return at once.
 //
 //   evaluate: <run_dir>/eval/{stats.h5, metrics.json, plots/*.png, report.md, report.html}
-//   export:   <run_dir>/export/<label>/<label>_<step>.vtr + <label>.pvd, and <file>.xmf beside
-//             each HDF5 file exported
+//   export:   <run_dir>/export/<label>/<label>_<step>.vtr (.vti: a periodic box) + <label>.pvd,
+//             and <file>.xmf beside each HDF5 file exported
 //   plot:     redraws <run_dir>/eval/plots from stats.h5 and rewrites the report
 //
 // Relative file names in the case are looked up in the run directory first, then as given.
