@@ -1,11 +1,12 @@
-// Square roots without errno, so that the SGS loops vectorise (no input here is negative).
-#pragma GCC optimize("no-math-errno")
+// Built with -fno-math-errno (solvers/CMakeLists.txt): square roots without errno, so that the
+// SGS loops vectorise (no input here is negative).
 #include "solvers/channel/sgs.hpp"
 
 #include <mpi.h>
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace eddyop::solvers::channel {
 
@@ -189,14 +190,25 @@ void dynamic_coefficient(std::vector<double>& c_out, const Field& u, const Field
 
 namespace {
 
-// The velocity gradient at the centre of cell i of one (j, k) row, written out so that the loop
-// over i vectorises; the same differences as centre_gradient().
+// One (j, k) row's pointers and factors for the velocity gradient at the cell centres
+// (gradient_row): the same differences as centre_gradient().
 struct RowGradient {
   const double *U, *V, *W;
   long sy, sz;
   double dxi, dzi, hx, hz, yi, dyfi;
+};
 
-  void at(double (&d)[3][3], int i) const {
+// out[i] = f(gradient at cell i) along one row: RowGradient::at with the row's pointers and
+// factors in restrict locals, so that the loop vectorises (through the struct it does not).
+template <class F>
+void gradient_row(double* __restrict out, const RowGradient& rg, int n, F f) {
+  const double* __restrict U = rg.U;
+  const double* __restrict V = rg.V;
+  const double* __restrict W = rg.W;
+  const long sy = rg.sy, sz = rg.sz;
+  const double dxi = rg.dxi, dzi = rg.dzi, hx = rg.hx, hz = rg.hz, yi = rg.yi, dyfi = rg.dyfi;
+  for (int i = 0; i < n; ++i) {
+    double d[3][3];
     d[0][0] = (U[i] - U[i - 1]) * dxi;
     d[0][1] = 0.5 * ((U[i + sy] + U[i - 1 + sy]) - (U[i - sy] + U[i - 1 - sy])) * yi;
     d[0][2] = 0.5 * ((U[i + sz] + U[i - 1 + sz]) - (U[i - sz] + U[i - 1 - sz])) * hz;
@@ -206,8 +218,9 @@ struct RowGradient {
     d[2][0] = 0.5 * ((W[i + 1] + W[i + 1 - sz]) - (W[i - 1] + W[i - 1 - sz])) * hx;
     d[2][1] = 0.5 * ((W[i + sy] + W[i + sy - sz]) - (W[i - sy] + W[i - sy - sz])) * yi;
     d[2][2] = (W[i] - W[i - sz]) * dzi;
+    out[i] = f(d);
   }
-};
+}
 
 inline double strain_squared(const double (&g)[3][3]) {  // S:S
   double ss = 0.0;
@@ -236,7 +249,9 @@ inline double wale_ratio(const double (&g)[3][3]) {
   const double ss = strain_squared(g);
   const double r = std::sqrt(sdsd);
   const double den = ss * ss * std::sqrt(ss) + sdsd * std::sqrt(r);
-  return den > 0.0 ? sdsd * r / den : 0.0;
+  // den = 0 only where sdsd = 0; the smallest normal double keeps the division a plain
+  // vector operation (a select on den would stop the loop vectorising).
+  return sdsd * r / (den + std::numeric_limits<double>::min());
 }
 
 RowGradient row_gradient(const Field& u, const Field& v, const Field& w, const Grid& g, int j,
@@ -271,31 +286,23 @@ void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, 
       const double wall = std::min(g.Yc(j), g.ly - g.Yc(j));
       const RowGradient rg = row_gradient(u, v, w, g, j, k);
       double* out = nu_t.row(j, k);
-      double d[3][3];
       switch (p.sgs) {
         case SgsModel::smagorinsky: {
           const double l = p.cs * van_driest(wall / nu, p.van_driest_a) * delta;  // y⁺, u_τ = 1
           const double c = l * l * std::sqrt(2.0);
-          for (int i = 0; i < g.nx; ++i) {
-            rg.at(d, i);
-            out[i] = c * std::sqrt(strain_squared(d));
-          }
+          gradient_row(out, rg, g.nx,
+                       [c](const double(&d)[3][3]) { return c * std::sqrt(strain_squared(d)); });
           break;
         }
         case SgsModel::wale: {
           const double c = (p.cw * delta) * (p.cw * delta);
-          for (int i = 0; i < g.nx; ++i) {
-            rg.at(d, i);
-            out[i] = c * wale_ratio(d);
-          }
+          gradient_row(out, rg, g.nx, [c](const double(&d)[3][3]) { return c * wale_ratio(d); });
           break;
         }
         case SgsModel::dynamic_smagorinsky: {
           const double c = work.coefficient[j] * delta * delta * std::sqrt(2.0);
-          for (int i = 0; i < g.nx; ++i) {
-            rg.at(d, i);
-            out[i] = c * std::sqrt(strain_squared(d));
-          }
+          gradient_row(out, rg, g.nx,
+                       [c](const double(&d)[3][3]) { return c * std::sqrt(strain_squared(d)); });
           break;
         }
         default:
@@ -304,50 +311,69 @@ void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, 
     }
 }
 
-void add_sgs_stress(Field& hu, Field& hv, Field& hw, const Field& nu_t, const Field& u,
-                    const Field& v, const Field& w, const Grid& g) {
+namespace {
+
+// 2 ν_t S_xy, 2 ν_t S_xz, 2 ν_t S_yz on the edge at offset o (yi: 1 / Δy between the two u or w
+// rows).
+inline double edge_xy(const double* N, const double* U, const double* V, long o, long sy, double yi,
+                      double dxi) {
+  const double n = 0.25 * (N[o] + N[o + 1] + N[o + sy] + N[o + 1 + sy]);
+  return n * ((U[o + sy] - U[o]) * yi + (V[o + 1] - V[o]) * dxi);
+}
+inline double edge_xz(const double* N, const double* U, const double* W, long o, long sz,
+                      double dzi, double dxi) {
+  const double n = 0.25 * (N[o] + N[o + 1] + N[o + sz] + N[o + 1 + sz]);
+  return n * ((U[o + sz] - U[o]) * dzi + (W[o + 1] - W[o]) * dxi);
+}
+inline double edge_yz(const double* N, const double* V, const double* W, long o, long sy, long sz,
+                      double yi, double dzi) {
+  const double n = 0.25 * (N[o] + N[o + sy] + N[o + sz] + N[o + sy + sz]);
+  return n * ((V[o + sz] - V[o]) * dzi + (W[o + sy] - W[o]) * yi);
+}
+
+// One (j, k) row of sgs_force: a function of restrict parameters, kept out of line, so that the
+// loop over i vectorises (GCC 12 loses the restrict when it inlines it, and ignores it on locals).
+// Shear stresses 2 ν_t S_ab on the cell edges, ν_t averaged from the four cells around: xy at
+// (x-face i, y-face j), xz at (x-face i, z-face k), yz at (y-face j, z-face k); normal stresses 2
+// ν_t S_aa at the centres.
+__attribute__((noinline)) void sgs_force_row(double* __restrict HU, double* __restrict HV,
+                                             double* __restrict HW, const double* __restrict N,
+                                             const double* __restrict U, const double* __restrict V,
+                                             const double* __restrict W, long sy, long sz, int nx,
+                                             double dxi, double dzi, double dyfi, double dyfp,
+                                             double dyci, double dycm, double vmask) {
+  for (int i = 0; i < nx; ++i) {
+    const double xy = edge_xy(N, U, V, i, sy, dyci, dxi), xz = edge_xz(N, U, W, i, sz, dzi, dxi),
+                 yz = edge_yz(N, V, W, i, sy, sz, dyci, dzi);
+    HU[i] = 2.0 * (N[i + 1] * (U[i + 1] - U[i]) - N[i] * (U[i] - U[i - 1])) * dxi * dxi +
+            (xy - edge_xy(N, U, V, i - sy, sy, dycm, dxi)) * dyfi +
+            (xz - edge_xz(N, U, W, i - sz, sz, dzi, dxi)) * dzi;
+    HW[i] = (xz - edge_xz(N, U, W, i - 1, sz, dzi, dxi)) * dxi +
+            (yz - edge_yz(N, V, W, i - sy, sy, sz, dycm, dzi)) * dyfi +
+            2.0 * (N[i + sz] * (W[i + sz] - W[i]) - N[i] * (W[i] - W[i - sz])) * dzi * dzi;
+    HV[i] =
+        vmask *
+        ((xy - edge_xy(N, U, V, i - 1, sy, dyci, dxi)) * dxi +
+         2.0 * (N[i + sy] * (V[i + sy] - V[i]) * dyfp - N[i] * (V[i] - V[i - sy]) * dyfi) * dyci +
+         (yz - edge_yz(N, V, W, i - sz, sy, sz, dyci, dzi)) * dzi);
+  }
+}
+
+}  // namespace
+
+void sgs_force(Field& fu, Field& fv, Field& fw, const Field& nu_t, const Field& u, const Field& v,
+               const Field& w, const Grid& g) {
   const long sy = u.sy, sz = u.sz;
   const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz;
   for (int k = 0; k < g.nzl; ++k)
     for (int j = 0; j < g.ncy; ++j) {
       const long at = u.index(0, j, k);
-      const double* N = nu_t.data.data() + at;
-      const double* U = u.data.data() + at;
-      const double* V = v.data.data() + at;
-      const double* W = w.data.data() + at;
-      double* HU = hu.data.data() + at;
-      double* HV = hv.data.data() + at;
-      double* HW = hw.data.data() + at;
       const double dyfi = 1.0 / g.Dyf(j), dyci = 1.0 / g.Dyc(j), dycm = 1.0 / g.Dyc(j - 1);
       const double dyfp = 1.0 / g.Dyf(j + 1);
       const double vmask = j < g.ncy - 1 ? 1.0 : 0.0;
-      // Shear stresses 2 ν_t S_ab on the cell edges, ν_t averaged from the four cells around:
-      // xy at (x-face i, y-face j), xz at (x-face i, z-face k), yz at (y-face j, z-face k);
-      // normal stresses 2 ν_t S_aa at the centres. Offsets o move the edge.
-      auto txy = [&](long o, double yi) {
-        const double n = 0.25 * (N[o] + N[o + 1] + N[o + sy] + N[o + 1 + sy]);
-        return n * ((U[o + sy] - U[o]) * yi + (V[o + 1] - V[o]) * dxi);
-      };
-      auto txz = [&](long o) {
-        const double n = 0.25 * (N[o] + N[o + 1] + N[o + sz] + N[o + 1 + sz]);
-        return n * ((U[o + sz] - U[o]) * dzi + (W[o + 1] - W[o]) * dxi);
-      };
-      auto tyz = [&](long o, double yi) {
-        const double n = 0.25 * (N[o] + N[o + sy] + N[o + sz] + N[o + sy + sz]);
-        return n * ((V[o + sz] - V[o]) * dzi + (W[o + sy] - W[o]) * yi);
-      };
-      for (long i = 0; i < g.nx; ++i) {
-        const double xy = txy(i, dyci), xz = txz(i), yz = tyz(i, dyci);
-        HU[i] += 2.0 * (N[i + 1] * (U[i + 1] - U[i]) - N[i] * (U[i] - U[i - 1])) * dxi * dxi +
-                 (xy - txy(i - sy, dycm)) * dyfi + (xz - txz(i - sz)) * dzi;
-        HW[i] += (xz - txz(i - 1)) * dxi + (yz - tyz(i - sy, dycm)) * dyfi +
-                 2.0 * (N[i + sz] * (W[i + sz] - W[i]) - N[i] * (W[i] - W[i - sz])) * dzi * dzi;
-        HV[i] += vmask *
-                 ((xy - txy(i - 1, dyci)) * dxi +
-                  2.0 * (N[i + sy] * (V[i + sy] - V[i]) * dyfp - N[i] * (V[i] - V[i - sy]) * dyfi) *
-                      dyci +
-                  (yz - tyz(i - sz, dyci)) * dzi);
-      }
+      sgs_force_row(fu.data.data() + at, fv.data.data() + at, fw.data.data() + at,
+                    nu_t.data.data() + at, u.data.data() + at, v.data.data() + at,
+                    w.data.data() + at, sy, sz, g.nx, dxi, dzi, dyfi, dyfp, dyci, dycm, vmask);
     }
 }
 

@@ -38,9 +38,8 @@ struct SgsWork {
   std::vector<double> plane;        // per-plane centre quantities of the dynamic model
   std::vector<double> lm, mm;       // (ncy) plane sums
   std::vector<double> coefficient;  // (ncy) the dynamic C(y) of the last evaluation
-  // Recompute C(y) on the next call (the solver sets it once per step: C is a plane average
-  // that changes slowly, and the Germano contraction costs more than the rest of the step's
-  // SGS work); ν_t = C Δ² |S| itself follows every substage.
+  // Recompute C(y) on the next call (false: reuse the last C(y)). The solver evaluates the
+  // whole model once per step, so it always recomputes.
   bool update_coefficient = true;
 };
 
@@ -49,10 +48,11 @@ struct SgsWork {
 void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, const Grid& g,
                    const ChannelParams& p, SgsWork& work);
 
-// Adds ∂_j (2 ν_t S_ij) to hu, hv, hw: 2 ν_t S_ii at centres, ν_t averaged to the cell edges
-// for the shear components. nu_t needs its halo (odd at the walls, so that it vanishes there).
-void add_sgs_stress(Field& hu, Field& hv, Field& hw, const Field& nu_t, const Field& u,
-                    const Field& v, const Field& w, const Grid& g);
+// The SGS force ∂_j (2 ν_t S_ij) into fu, fv, fw (interior; v's top wall row 0): 2 ν_t S_ii at
+// centres, ν_t averaged to the cell edges for the shear components. nu_t needs its halo (odd at
+// the walls, so that it vanishes there).
+void sgs_force(Field& fu, Field& fv, Field& fw, const Field& nu_t, const Field& u, const Field& v,
+               const Field& w, const Grid& g);
 
 // The centre gradient of the staggered velocity at cell (i, j, k) (halos needed).
 void centre_gradient(Gradient& g_out, const Field& u, const Field& v, const Field& w, const Grid& g,

@@ -39,12 +39,12 @@ struct ChannelSolver::Impl {
   Field ou, ov, ow;       // H of the previous substage
   Field du, dv, dw;       // ν ∂yy u, then the increment δ
   Field nut;
+  Field su, sv, sw;  // the SGS force ∂_j(2 ν_t S_ij) of the step's start, held over its substages
   Poisson poisson;
   std::vector<double> rhs;  // (nzl, ncy, nx)
   std::vector<double> work;
   SgsWork sgs_work;
   double t = 0.0, dt_last = 0.0, force_mean = 0.0;
-  bool nut_fresh = false;  // ν_t evaluated at the start of this step
   long nsteps = 0;
 
   Impl(const ChannelParams& params, MPI_Comm comm)
@@ -65,12 +65,17 @@ struct ChannelSolver::Impl {
         dv(g),
         dw(g),
         nut(g),
+        su(params.sgs != SgsModel::none ? Field(g) : Field()),
+        sv(params.sgs != SgsModel::none ? Field(g) : Field()),
+        sw(params.sgs != SgsModel::none ? Field(g) : Field()),
         poisson(g, params.fftw_planner),
         rhs(static_cast<std::size_t>(g.nzl) * g.ncy * g.nx, 0.0) {}
 
-  void eddy_viscosity() {
+  // ν_t and the SGS force of the current state (velocity halos needed).
+  void subgrid_model() {
     sgs_viscosity(nut, u, v, w, g, prm, sgs_work);
     update_halo(nut, g, Wall::odd);
+    sgs_force(su, sv, sw, nut, u, v, w, g);
   }
 
   double base_force() const {
@@ -128,16 +133,10 @@ struct ChannelSolver::Impl {
   void substage(int s, double dt) {
     const double gam = kGamma[s], zet = kZeta[s], alpha = gam + zet;
     const double adt = alpha * dt, nu = prm.nu();
-    const bool imp = prm.implicit_y;
+    const bool imp = prm.implicit_y, sgs = prm.sgs != SgsModel::none;
     velocity_halo();
-    // sgs: ν_t of the step's first substage is held through the other two (as PIMPLE updates
-    // its turbulence model once per step); it costs the RK3 no stability and the SGS term
-    // first-order time accuracy, against a third of the model's cost.
-    if (prm.sgs != SgsModel::none && !nut_fresh) eddy_viscosity();
-    // momentum
     momentum_rhs(hu, hv, hw, imp ? &du : nullptr, imp ? &dv : nullptr, imp ? &dw : nullptr, u, v, w,
                  g, nu);
-    if (prm.sgs != SgsModel::none) add_sgs_stress(hu, hv, hw, nut, u, v, w, g);
     // predict: δ into du, dv, dw
     const double f = base_force();
     const double lw = imp ? adt * nu : 0.0;
@@ -152,6 +151,10 @@ struct ChannelSolver::Impl {
         const double* OU = ou.data.data() + at;
         const double* OV = ov.data.data() + at;
         const double* OW = ow.data.data() + at;
+        // The SGS force is constant over the step: its weights γ + ζ sum to αΔt per substage.
+        const double* SU = sgs ? su.data.data() + at : nullptr;
+        const double* SV = sgs ? sv.data.data() + at : nullptr;
+        const double* SW = sgs ? sw.data.data() + at : nullptr;
         double* DU = du.data.data() + at;
         double* DV = dv.data.data() + at;
         double* DW = dw.data.data() + at;
@@ -159,9 +162,13 @@ struct ChannelSolver::Impl {
         const double vmask = j < g.ncy - 1 ? 1.0 : 0.0;
         for (int i = 0; i < g.nx; ++i) {
           const double lu = imp ? DU[i] : 0.0, lv = imp ? DV[i] : 0.0, lww = imp ? DW[i] : 0.0;
-          DU[i] = dt * (gam * HU[i] + zet * OU[i]) + adt * f - cx * (P[i + 1] - P[i]) + lw * lu;
-          DW[i] = dt * (gam * HW[i] + zet * OW[i]) - cz * (P[i + p.sz] - P[i]) + lw * lww;
-          DV[i] = vmask * (dt * (gam * HV[i] + zet * OV[i]) - cy * (P[i + p.sy] - P[i]) + lw * lv);
+          const double fu = sgs ? SU[i] : 0.0, fv = sgs ? SV[i] : 0.0, fw = sgs ? SW[i] : 0.0;
+          DU[i] =
+              dt * (gam * HU[i] + zet * OU[i]) + adt * (f + fu) - cx * (P[i + 1] - P[i]) + lw * lu;
+          DW[i] =
+              dt * (gam * HW[i] + zet * OW[i]) + adt * fw - cz * (P[i + p.sz] - P[i]) + lw * lww;
+          DV[i] = vmask * (dt * (gam * HV[i] + zet * OV[i]) + adt * fv - cy * (P[i + p.sy] - P[i]) +
+                           lw * lv);
         }
       }
     if (imp) {
@@ -258,7 +265,10 @@ struct ChannelSolver::Impl {
           const double* N = nut.row(j, k);
           for (int i = 0; i < g.nx; ++i) nt = std::max(nt, N[i]);
         }
-      lam = std::max(lam, prm.nu() * (ixz + (prm.implicit_y ? 0.0 : iy)) + nt * (ixz + iy));
+      // The SGS force is explicit Euler over the step (stable to 2 on the negative real axis):
+      // weighted by 4/3, so that its share alone stays at 1.5.
+      lam = std::max(
+          lam, prm.nu() * (ixz + (prm.implicit_y ? 0.0 : iy)) + (4.0 / 3.0) * nt * (ixz + iy));
     }
     MPI_Allreduce(MPI_IN_PLACE, &lam, 1, MPI_DOUBLE, MPI_MAX, g.comm);
     return std::min(dt, 2.0 / lam);
@@ -402,14 +412,11 @@ void ChannelSolver::project() {
 StepInfo ChannelSolver::step(double dt, double dt_max) {
   Impl& m = *impl_;
   m.velocity_halo();
-  // ν_t of the current state enters the step size and the first substage: evaluated once, so
-  // that a restarted run (which has no ν_t yet) takes the same steps.
-  if (m.prm.sgs != SgsModel::none) {
-    m.sgs_work.update_coefficient = true;
-    m.eddy_viscosity();
-    m.sgs_work.update_coefficient = false;
-    m.nut_fresh = true;
-  }
+  // The SGS model is evaluated once per step, on the state at its start: ν_t enters the step
+  // size, and its force ∂_j(2 ν_t S_ij) is held over the three substages as an explicit term
+  // (first order in time for the SGS term alone; the rest of the step stays RK3). A restarted
+  // run, which has no ν_t yet, takes the same steps.
+  if (m.prm.sgs != SgsModel::none) m.subgrid_model();
   if (dt <= 0) dt = m.prm.dt > 0 ? m.prm.dt : m.stable_dt();
   if (dt_max > 0) dt = std::min(dt, dt_max);
   m.force_mean = 0.0;
