@@ -251,3 +251,50 @@ TEST(BoxEvaluate, BadInputIsRefusedNamingWhatIsWrong) {
   EXPECT_NE(e.find("energy (time)"), std::string::npos) << e;
   EXPECT_FALSE(fs::exists(out));  // refused before anything was written
 }
+
+TEST(BoxEvaluate, ThreeDimensionalVelocityBoxGetsItsEnergySpectrumAndSlices) {
+  // velocity (time, c, x, y, z) on the 2π box without coordinates: u = A cos(y + 2z),
+  // v = B sin(3x), w = 0, so u'·u' = (A² + B²)/2 with A²/2 in shell √5 -> 2 and B²/2 in shell 3.
+  const auto dir = eddyop::test::scratch_dir("box_3d");
+  const std::string path = (dir / "box.h5").string();
+  const std::size_t n = 8, nt = 2;
+  const double a = 0.6, b = 0.9, pi = eddyop::test::SyntheticBox::kPi;
+  {
+    eddyop::h5::Writer w(path, "trajectory", MPI_COMM_SELF);
+    std::vector<double> v;
+    for (std::size_t t = 0; t < nt; ++t)
+      for (std::size_t c = 0; c < 3; ++c)
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t j = 0; j < n; ++j)
+            for (std::size_t k = 0; k < n; ++k) {
+              const double x = 2 * pi * i / n, y = 2 * pi * j / n, z = 2 * pi * k / n;
+              v.push_back(c == 0 ? a * std::cos(y + 2 * z) : c == 1 ? b * std::sin(3 * x) : 0.0);
+            }
+    const auto N = static_cast<std::int64_t>(n);
+    w.write_field("velocity", "time,c,x,y,z", v.data(), {2, 3, N, N, N});
+    for (const char* l : {"Lx", "Ly", "Lz"})
+      w.write_attribute(eddyop::h5::kPhysicsGroup, l, 2 * pi);
+    w.close();
+  }
+  pp::EvaluateOptions o;
+  o.files = {path};
+  o.plots = false;
+  const fs::path out = dir / "eval";
+  pp::evaluate_files(o, out.string());
+  const json m = json::parse(eddyop::read_file(out / "metrics.json"));
+  const json& r = m["runs"][0];
+  EXPECT_EQ(r["dimension"].get<int>(), 3);
+  EXPECT_EQ(r["channels"], json({"u", "v", "w"}));
+  ASSERT_EQ(r["spectra"].size(), 1u);  // the velocity's is the energy spectrum
+  EXPECT_EQ(r["spectra"][0]["name"], "velocity");
+  EXPECT_NEAR(r["spectra"][0]["total"].get<double>(), (a * a + b * b) / 2, 1e-12);
+  EXPECT_NEAR(r["rms"]["v"].get<double>(), b / std::sqrt(2.0), 1e-12);
+  eddyop::h5::Reader s((out / "stats.h5").string());
+  std::vector<double> e;
+  s.read_field(e, "r0_shell_velocity");
+  ASSERT_GE(e.size(), 4u);
+  EXPECT_NEAR(e[2], a * a / 2, 1e-12);
+  EXPECT_NEAR(e[3], b * b / 2, 1e-12);
+  EXPECT_EQ(s.field("r0_slice").shape, (eddyop::h5::Shape{3, 8, 8}));
+  EXPECT_NEAR(s.read_double(eddyop::h5::field_path("r0_slice"), "z"), pi, 1e-12);
+}

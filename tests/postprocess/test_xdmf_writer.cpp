@@ -189,3 +189,50 @@ TEST(XdmfWriter, ShapesThatDoNotMatchTheGridOrTheTimesAreErrorsNamingTheDataset)
   EXPECT_THROW(pp::write_xdmf((dir / "c.xmf").string(), c), eddyop::Error);
   EXPECT_FALSE(std::filesystem::exists(dir / "a.xmf"));
 }
+
+TEST(XdmfWriter, LineIsAOneByNMeshReadByHyperSlabAndInlineCoordinatesAreWritten) {
+  // A line (N, 16) shown as a 1 x 16 2DCoRectMesh: the dataset's (16) read by a hyperslab.
+  pp::XdmfGrid g;
+  g.hdf5_file = "burgers.h5";
+  g.topology = pp::XdmfTopology::CoRectMesh2D;
+  g.n = {1, 16, 0};
+  g.spacing = {1.0, 1.0 / 16};
+  g.data_dims = {16};
+  g.times = {0.0, 1.0, 2.0};
+  g.attributes.push_back({"u0", "/fields/u0", {3, 16}, {}, -1, "Float", 4});
+  const auto dir = eddyop::test::scratch_dir("xdmf_line");
+  const auto path = (dir / "burgers.xmf").string();
+  pp::write_xdmf(path, g);
+  auto root = parse(path);
+  vtkXMLDataElement* step = root->FindNestedElementWithName("Domain")
+                                ->FindNestedElementWithName("Grid")
+                                ->GetNestedElement(2);
+  EXPECT_STREQ(step->FindNestedElementWithName("Topology")->GetAttribute("Dimensions"), "1 16");
+  vtkXMLDataElement* slab = step->FindNestedElementWithName("Attribute")->GetNestedElement(0);
+  EXPECT_STREQ(slab->GetAttribute("ItemType"), "HyperSlab");
+  EXPECT_STREQ(slab->GetAttribute("Dimensions"), "1 16");
+  EXPECT_EQ(numbers(text(slab->GetNestedElement(0))), (std::vector<long>{2, 0, 1, 1, 1, 16}));
+  // Data dims that do not hold the grid's nodes are refused.
+  g.data_dims = {15};
+  EXPECT_THROW(pp::write_xdmf(path, g), eddyop::Error);
+
+  // A 2DRectMesh with one axis from the file and one written inline (X: the fastest, axis 1).
+  pp::XdmfGrid r;
+  r.hdf5_file = "s.h5";
+  r.topology = pp::XdmfTopology::RectMesh2D;
+  r.n = {3, 4, 0};
+  r.coordinates = {"/grid/y", ""};
+  r.coordinate_values[1] = {0.0, 0.5, 1.0, 1.5};
+  r.attributes.push_back({"q", "/fields/q", {3, 4}, {}, -1, "Float", 8});
+  pp::write_xdmf(path, r);
+  root = parse(path);
+  vtkXMLDataElement* geo = root->FindNestedElementWithName("Domain")
+                               ->FindNestedElementWithName("Grid")
+                               ->FindNestedElementWithName("Geometry");
+  EXPECT_STREQ(geo->GetAttribute("GeometryType"), "VXVY");
+  EXPECT_STREQ(geo->GetNestedElement(0)->GetAttribute("Format"), "XML");
+  EXPECT_EQ(text(geo->GetNestedElement(0)), "0 0.5 1 1.5");
+  EXPECT_EQ(text(geo->GetNestedElement(1)), "s.h5:/grid/y");
+  r.coordinate_values[1] = {0.0, 0.5};  // 2 values for 4 nodes
+  EXPECT_THROW(pp::write_xdmf(path, r), eddyop::Error);
+}
