@@ -23,7 +23,8 @@ if runs:
     preds = [i for i in runs if i != truth]
     rows = [(truth, i) for i in preds] if truth >= 0 and preds else [(-1, i) for i in runs]
     ncol = 3 if truth >= 0 and preds else 1
-    fig, axes = plt.subplots(len(rows), ncol, figsize=(4.5 * ncol, 2.6 * len(rows)),
+    height = 3.6 if s.kind == "periodic_box" else 2.6  # a box is drawn to scale
+    fig, axes = plt.subplots(len(rows), ncol, figsize=(4.5 * ncol, height * len(rows)),
                              squeeze=False)
     for r, (t, i) in enumerate(rows):
         x, y = s.get("slice_x", i), s.get("slice_y", i)
@@ -48,5 +49,7 @@ if runs:
             ax.set_title(f"{cname}: {title}", fontsize=9)
             ax.set_xlabel("x")
             ax.set_ylabel("y")
+            if s.kind == "periodic_box":
+                ax.set_aspect("equal")
     fig.tight_layout()
     save(fig, a.out, "slices", a.dpi)
