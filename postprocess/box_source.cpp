@@ -51,7 +51,18 @@ std::string shape_text(const std::vector<std::size_t>& s) {
 
 std::vector<long long> read_trajectory_ids(const std::string& path) {
   h5::Reader in(path);
-  if (!contains(in.attribute_names(h5::kRoot), "trajectories")) return {};
+  if (!contains(in.attribute_names(h5::kRoot), "trajectories")) {
+    // A channel run started from a dataset's fields (channel.initial_dataset, as the LES
+    // baselines are): its trajectory r started from that dataset's initial_trajectory + r.
+    const auto physics = in.attribute_names(h5::kPhysicsGroup);
+    const auto fields = in.fields();
+    if (!contains(physics, "initial_trajectory") || fields.empty()) return {};
+    const long long first = in.read_int(h5::kPhysicsGroup, "initial_trajectory");
+    const auto shape = in.field(fields.front()).shape;
+    std::vector<long long> ids;
+    for (long long r = 0; r < (shape.empty() ? 0 : shape[0]); ++r) ids.push_back(first + r);
+    return ids;
+  }
   std::vector<long long> ids;
   for (const auto& item : split(in.read_string(h5::kRoot, "trajectories"))) {
     try {
