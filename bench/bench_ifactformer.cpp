@@ -26,6 +26,7 @@
 #include <thread>
 
 #include "core/tensor/fft.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/models/ifactformer.hpp"
 #include "operators/ops.hpp"
 #include "runtime.hpp"
@@ -159,6 +160,7 @@ int main(int argc, char** argv) {
     runtime.start_petsc(argv[0], {});
     runtime.start_kokkos(threads);
     openblas_set_num_threads(threads);
+    ops::set_host_threads(threads);  // the elementwise loops, on Debian's one-thread Kokkos
 
     models::IFactFormerOptions opt;  // the defaults are the paper's configuration
     opt.chained = chained;

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "operators/host_loop.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -169,22 +170,20 @@ namespace {
 // dst (B, A, Z) = beta dst + src (A, B, Z), moved in contiguous runs of Z.
 template <class T>
 void swap_outer(T* dst, const T* src, Index A, Index Bn, Index Z, T beta) {
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::swap_outer", range(A * Bn), KOKKOS_LAMBDA(Index r) {
-        const Index a = r / Bn, b = r % Bn;
-        const T* s = src + r * Z;
-        T* d = dst + (b * A + a) * Z;
-        if (beta == T(0))
-          for (Index k = 0; k < Z; ++k) d[k] = s[k];
-        else
-          for (Index k = 0; k < Z; ++k) d[k] = beta * d[k] + s[k];
-      });
+  host_for("eddyop::factorized_mix::swap_outer", A * Bn, [=](Index r) {
+    const Index a = r / Bn, b = r % Bn;
+    const T* s = src + r * Z;
+    T* d = dst + (b * A + a) * Z;
+    if (beta == T(0))
+      for (Index k = 0; k < Z; ++k) d[k] = s[k];
+    else
+      for (Index k = 0; k < Z; ++k) d[k] = beta * d[k] + s[k];
+  });
 }
 
 template <class T>
 void fill(T* p, Index n, T value) {
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::fill", range(n), KOKKOS_LAMBDA(Index i) { p[i] = value; });
+  host_for("eddyop::factorized_mix::fill", n, [=](Index i) { p[i] = value; });
 }
 
 struct Group {
@@ -201,31 +200,29 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
                    const Group& g, T eps) {
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
   const double inv_n = 1.0 / static_cast<double>(P * Q);
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::forward::stats", range(D), KOKKOS_LAMBDA(Index d) {
-        double s = 0, s2 = 0;
-        for (Index p = 0; p < P; ++p) {
-          const T* r = z + (p * D + d) * Q;
-          for (Index q = 0; q < Q; ++q) {
-            const double v = static_cast<double>(r[q]);
-            s += v;
-            s2 += v * v;
-          }
-        }
-        const double m = s * inv_n, var = std::max(s2 * inv_n - m * m, 0.0);
-        mu[d] = static_cast<T>(m);
-        rstd[d] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
-      });
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::forward::weights", range(Cout), KOKKOS_LAMBDA(Index c) {
-        double b = 0;
-        for (Index d = 0; d < D; ++d) {
-          const T w = wo[c * Cz + col + d] * rstd[d];
-          wt[c * D + d] = w;
-          b += static_cast<double>(w) * static_cast<double>(mu[d]);
-        }
-        bias[c] -= b;
-      });
+  host_for("eddyop::factorized_mix::forward::stats", D, [=](Index d) {
+    double s = 0, s2 = 0;
+    for (Index p = 0; p < P; ++p) {
+      const T* r = z + (p * D + d) * Q;
+      for (Index q = 0; q < Q; ++q) {
+        const double v = static_cast<double>(r[q]);
+        s += v;
+        s2 += v * v;
+      }
+    }
+    const double m = s * inv_n, var = std::max(s2 * inv_n - m * m, 0.0);
+    mu[d] = static_cast<T>(m);
+    rstd[d] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+  });
+  host_for("eddyop::factorized_mix::forward::weights", Cout, [=](Index c) {
+    double b = 0;
+    for (Index d = 0; d < D; ++d) {
+      const T w = wo[c * Cz + col + d] * rstd[d];
+      wt[c * D + d] = w;
+      b += static_cast<double>(w) * static_cast<double>(mu[d]);
+    }
+    bias[c] -= b;
+  });
   for (Index p = 0; p < P; ++p)
     gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), T(1));
 }
@@ -236,46 +233,43 @@ template <class T>
 void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum, const T* z,
                     const T* mu, const T* rstd, const T* wo, const Group& g) {
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::backward::weights", range(Cout * D),
-      KOKKOS_LAMBDA(Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
+  host_for("eddyop::factorized_mix::backward::weights", Cout * D,
+           [=](Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
   for (Index p = 0; p < P; ++p)  // dzn = wo_g^T dy
     gemm(dz + p * D * Q, wc, dy + p * Cout * Q, D, Q, Cout, Trans::yes, Trans::no, T(1), T(0));
   if (dwo) {  // dwo_g[c, d] += rstd_d (sum_p dy[c, p] z[d, p] - rowsum[c] mu_d)
     for (Index p = 0; p < P; ++p)
       gemm(tm, dy + p * Cout * Q, z + p * D * Q, Cout, D, Q, Trans::no, Trans::yes, T(1),
            p == 0 ? T(0) : T(1));
-    Kokkos::parallel_for(
-        "eddyop::factorized_mix::backward::dwo", range(Cout * D), KOKKOS_LAMBDA(Index i) {
-          const Index c = i / D, d = i % D;
-          dwo[c * Cz + col + d] +=
-              static_cast<T>(static_cast<double>(rstd[d]) *
-                             (static_cast<double>(tm[i]) - rowsum[c] * static_cast<double>(mu[d])));
-        });
+    host_for("eddyop::factorized_mix::backward::dwo", Cout * D, [=](Index i) {
+      const Index c = i / D, d = i % D;
+      dwo[c * Cz + col + d] +=
+          static_cast<T>(static_cast<double>(rstd[d]) *
+                         (static_cast<double>(tm[i]) - rowsum[c] * static_cast<double>(mu[d])));
+    });
   }
   // dz = rstd (dzn - mean(dzn) - zn mean(dzn zn)), zn = (z - mu) rstd.
   const double inv_n = 1.0 / static_cast<double>(P * Q);
-  Kokkos::parallel_for(
-      "eddyop::factorized_mix::backward::norm", range(D), KOKKOS_LAMBDA(Index d) {
-        double s1 = 0, s2 = 0;
-        for (Index p = 0; p < P; ++p) {
-          const T* r = z + (p * D + d) * Q;
-          const T* e = dz + (p * D + d) * Q;
-          for (Index q = 0; q < Q; ++q) {
-            s1 += static_cast<double>(e[q]);
-            s2 += static_cast<double>(e[q]) * static_cast<double>(r[q]);
-          }
-        }
-        const double rs = static_cast<double>(rstd[d]), m = static_cast<double>(mu[d]);
-        const T a = static_cast<T>(s1 * inv_n);                       // mean(dzn)
-        const T b = static_cast<T>(rs * rs * (s2 - m * s1) * inv_n);  // mean(dzn zn) rstd
-        const T md = mu[d], rd = rstd[d];
-        for (Index p = 0; p < P; ++p) {
-          const T* r = z + (p * D + d) * Q;
-          T* e = dz + (p * D + d) * Q;
-          for (Index q = 0; q < Q; ++q) e[q] = rd * (e[q] - a - (r[q] - md) * b);
-        }
-      });
+  host_for("eddyop::factorized_mix::backward::norm", D, [=](Index d) {
+    double s1 = 0, s2 = 0;
+    for (Index p = 0; p < P; ++p) {
+      const T* r = z + (p * D + d) * Q;
+      const T* e = dz + (p * D + d) * Q;
+      for (Index q = 0; q < Q; ++q) {
+        s1 += static_cast<double>(e[q]);
+        s2 += static_cast<double>(e[q]) * static_cast<double>(r[q]);
+      }
+    }
+    const double rs = static_cast<double>(rstd[d]), m = static_cast<double>(mu[d]);
+    const T a = static_cast<T>(s1 * inv_n);                       // mean(dzn)
+    const T b = static_cast<T>(rs * rs * (s2 - m * s1) * inv_n);  // mean(dzn zn) rstd
+    const T md = mu[d], rd = rstd[d];
+    for (Index p = 0; p < P; ++p) {
+      const T* r = z + (p * D + d) * Q;
+      T* e = dz + (p * D + d) * Q;
+      for (Index q = 0; q < Q; ++q) e[q] = rd * (e[q] - a - (r[q] - md) * b);
+    }
+  });
 }
 
 }  // namespace
@@ -363,9 +357,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
       for (Index c = 0; c < Cout; ++c) {
         const T bc = static_cast<T>(bias[static_cast<std::size_t>(c)]);
         T* r = yb + c * N;
-        Kokkos::parallel_for(
-            "eddyop::factorized_mix::forward::bias", range(N),
-            KOKKOS_LAMBDA(Index i) { r[i] += bc; });
+        host_for("eddyop::factorized_mix::forward::bias", N, [=](Index i) { r[i] += bc; });
       }
     }
   }

@@ -4,6 +4,8 @@
 #include <random>
 #include <string>
 
+#include "operators/gelu_math.hpp"
+#include "operators/host_loop.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -82,6 +84,74 @@ Var<T> project(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w, Index B,
                          Trans::no, alpha, T(1));
           else
             tensor::gemm(gx, w->value.ptr(), g, Cin, N, Cout, Trans::yes, yt, alpha, T(1));
+        }
+      }
+    });
+  return y;
+}
+
+// The block's last step, fused: y (B, N, C) = h (B, N, C) + alpha GELU(z)^T w^T for z (B, Cin, N)
+// channel-first and w (C, Cin). GELU(z) is never stored (the backward recomputes it), and the
+// gradient of h is y's own (aliased when h has none yet, added otherwise), so that the residual
+// chain keeps one buffer per iteration instead of four.
+template <class T>
+Var<T> residual_gelu_project(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& z,
+                             const Var<T>& w, T alpha) {
+  const Index B = h->shape()[0], N = h->shape()[1], C = h->shape()[2], Cin = w->shape()[1];
+  EDDYOP_CHECK(w->shape()[0] == C && z->shape() == Shape({B, Cin, N}), "ifactformer",
+               "residual projection of " << z->shape().str() << " by " << w->shape().str()
+                                         << " onto " << h->shape().str());
+  auto y = tape.make(h->shape(), tape.needs_grad(h) || tape.needs_grad(z) || tape.needs_grad(w));
+  T* g = tape.workspace(0, Shape{Cin * N}).ptr();
+  const T* zp = z->value.ptr();
+  const T* hp = h->value.ptr();
+  T* yp = y->value.ptr();
+  ops::host_for("eddyop::IFactFormer::residual::copy", B * N, [=](Index r) {
+    for (Index c = 0; c < C; ++c) yp[r * C + c] = hp[r * C + c];
+  });
+  for (Index b = 0; b < B; ++b) {
+    const T* zb = zp + b * Cin * N;
+    ops::host_for("eddyop::IFactFormer::residual::gelu", Cin, [=](Index c) {
+      for (Index i = 0; i < N; ++i) g[c * N + i] = ops::detail::gelu_value(zb[c * N + i]);
+    });
+    tensor::gemm(yp + b * N * C, g, w->value.ptr(), N, C, Cin, Trans::yes, Trans::yes, alpha, T(1));
+  }
+  if (y->requires_grad)
+    tape.record("eddyop::IFactFormer::residual::backward", [&tape, h, z, w, y, B, N, C, Cin,
+                                                            alpha]() {
+      if (y->grad.empty()) return;
+      const T* dy = y->grad.ptr();
+      if (tape.needs_grad(z) || tape.needs_grad(w)) {
+        T* gw = tape.workspace(0, Shape{Cin * N}).ptr();
+        T* dg = tape.workspace(1, Shape{Cin * N}).ptr();
+        for (Index b = 0; b < B; ++b) {
+          const T* zb = z->value.ptr() + b * Cin * N;
+          const T* dyb = dy + b * N * C;
+          if (tape.needs_grad(w)) {
+            ops::host_for("eddyop::IFactFormer::residual::gelu", Cin, [=](Index c) {
+              for (Index i = 0; i < N; ++i) gw[c * N + i] = ops::detail::gelu_value(zb[c * N + i]);
+            });
+            tensor::gemm(tape.grad(w).ptr(), dyb, gw, C, Cin, N, Trans::yes, Trans::yes, alpha,
+                         T(1));
+          }
+          if (tape.needs_grad(z)) {
+            tensor::gemm(dg, w->value.ptr(), dyb, Cin, N, C, Trans::yes, Trans::yes, alpha, T(0));
+            T* dz = tape.grad(z).ptr() + b * Cin * N;
+            ops::host_for("eddyop::IFactFormer::residual::dgelu", Cin, [=](Index c) {
+              for (Index i = 0; i < N; ++i)
+                dz[c * N + i] += dg[c * N + i] * ops::detail::gelu_derivative(zb[c * N + i]);
+            });
+          }
+        }
+      }
+      if (tape.needs_grad(h)) {
+        if (h->grad.empty()) {
+          h->grad = TensorT<T>(h->shape(), y->grad.data);
+        } else {
+          T* gh = h->grad.ptr();
+          ops::host_for("eddyop::IFactFormer::residual::dh", B * N, [=](Index r) {
+            for (Index c = 0; c < C; ++c) gh[r * C + c] += dy[r * C + c];
+          });
         }
       }
     });
@@ -337,11 +407,11 @@ const tensor::TensorT<T>& IFactFormer<T>::encoding_features(Index X, Index Y, In
   return features_.emplace(key, t).first->second;
 }
 
-// One application of the shared block: the update FA(h) / L (B, N, C) of h (B, N, C).
+// One application of the shared block: h + FA(h) / L (B, N, C) from h (B, N, C).
 template <class T>
 Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape& grid) {
   const IFactFormerOptions& o = options_;
-  const Index B = grid[0], N = grid[1] * grid[2] * grid[3];
+  const Index B = grid[0];
   const Index H = o.heads, Dk = o.kernel_dim_factor * o.dim_head;
   Var<T> u = ops::layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
   // Pooling is linear: pool u, then project by Win and by the axis's own input weight.
@@ -368,9 +438,8 @@ Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape
   // keeps neither the values nor the 3 H Dh-channel field: (B, C, N).
   Var<T> z = ops::factorized_mix(tape, u, v_w_, kernels[0], kernels[1], kernels[2], o1_w_,
                                  o.chained, T(1e-5));
-  // The update, already scaled by 1 / L: (B, N, C).
-  return project(tape, ops::gelu(tape, z), o2_w_, B, N, false, true,
-                 T(1) / static_cast<T>(o.iterations));
+  // h + FA(h) / L: (B, N, C).
+  return residual_gelu_project(tape, h, z, o2_w_, T(1) / static_cast<T>(o.iterations));
 }
 
 template <class T>
@@ -390,7 +459,7 @@ Var<T> IFactFormer<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
   h = project(tape, ops::gelu(tape, h), lift1_w_, B, N, false, true);  // (B, N, C)
   h = ops::add(tape, h, ops::linear(tape, tape.input(encoding_features(X, Y, Z)), pe_w_, pe_b_));
   const Shape grid{B, X, Y, Z};
-  for (Index l = 0; l < o.iterations; ++l) h = ops::add(tape, h, block(tape, h, grid));
+  for (Index l = 0; l < o.iterations; ++l) h = block(tape, h, grid);
   h = ops::gelu(tape, project(tape, h, out0_w_, B, N, true, false));  // (B, out_hidden, N)
   h = ops::pointwise_conv(tape, h, out1_w_, out1_b_);
   Kokkos::Profiling::popRegion();
