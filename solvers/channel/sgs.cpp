@@ -93,87 +93,118 @@ double delta_of(const Grid& g, int j) {
   return std::cbrt(g.dx * g.Dyf(j) * g.dz);
 }
 
+constexpr int kDynQ = 21;  // per point: û (3), (u_i u_j)^ (6), (|S| S)^ (6), Ŝ (6)
+constexpr int kSym[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
+
+// The dynamic model's 21 unfiltered quantities at the n cell centres of one row, point by point
+// (out: (n, 21)): centre velocities, their products, |S| S_ij and S_ij, from the same
+// differences as centre_gradient(). Out of line with restrict parameters, so that GCC keeps the
+// restrict.
+__attribute__((noinline)) void dynamic_row(double* __restrict out, const double* __restrict U,
+                                           const double* __restrict V, const double* __restrict W,
+                                           long sy, long sz, int n, double dxi, double dzi,
+                                           double hx, double hz, double yi, double dyfi) {
+  for (int i = 0; i < n; ++i) {
+    double d[3][3];
+    d[0][0] = (U[i] - U[i - 1]) * dxi;
+    d[0][1] = 0.5 * ((U[i + sy] + U[i - 1 + sy]) - (U[i - sy] + U[i - 1 - sy])) * yi;
+    d[0][2] = 0.5 * ((U[i + sz] + U[i - 1 + sz]) - (U[i - sz] + U[i - 1 - sz])) * hz;
+    d[1][0] = 0.5 * ((V[i + 1] + V[i + 1 - sy]) - (V[i - 1] + V[i - 1 - sy])) * hx;
+    d[1][1] = (V[i] - V[i - sy]) * dyfi;
+    d[1][2] = 0.5 * ((V[i + sz] + V[i + sz - sy]) - (V[i - sz] + V[i - sz - sy])) * hz;
+    d[2][0] = 0.5 * ((W[i + 1] + W[i + 1 - sz]) - (W[i - 1] + W[i - 1 - sz])) * hx;
+    d[2][1] = 0.5 * ((W[i + sy] + W[i + sy - sz]) - (W[i - sy] + W[i - sy - sz])) * yi;
+    d[2][2] = (W[i] - W[i - sz]) * dzi;
+    const double vel[3] = {0.5 * (U[i] + U[i - 1]), 0.5 * (V[i] + V[i - sy]),
+                           0.5 * (W[i] + W[i - sz])};
+    double sab[6], ss = 0.0;
+    for (int s = 0; s < 6; ++s) {
+      sab[s] = 0.5 * (d[kSym[s][0]][kSym[s][1]] + d[kSym[s][1]][kSym[s][0]]);
+      ss += (s < 3 ? 1.0 : 2.0) * sab[s] * sab[s];
+    }
+    const double sm = std::sqrt(2.0 * ss);
+    double* o = out + static_cast<long>(i) * kDynQ;
+    for (int a = 0; a < 3; ++a) o[a] = vel[a];
+    for (int s = 0; s < 6; ++s) {
+      o[3 + s] = vel[kSym[s][0]] * vel[kSym[s][1]];
+      o[9 + s] = sm * sab[s];
+      o[15 + s] = sab[s];
+    }
+  }
+}
+
+// The Germano–Lilly contraction L^d_ij M_ij and M_ij M_ij at n filtered points (f: (n, 21)),
+// per point, so that the loop vectorises; the caller sums them in order.
+__attribute__((noinline)) void dynamic_contraction(double* __restrict lm, double* __restrict mm,
+                                                   const double* __restrict f, int n,
+                                                   double two_d2) {
+  const double a2 = kTestFilterRatio * kTestFilterRatio;
+  for (int i = 0; i < n; ++i) {
+    const double* q = f + static_cast<long>(i) * kDynQ;
+    double ss = 0.0;
+    for (int s = 0; s < 6; ++s) ss += (s < 3 ? 1.0 : 2.0) * q[15 + s] * q[15 + s];
+    const double shm = std::sqrt(2.0 * ss);
+    double lmd[6];
+    for (int s = 0; s < 6; ++s) lmd[s] = q[3 + s] - q[kSym[s][0]] * q[kSym[s][1]];
+    const double third = (lmd[0] + lmd[1] + lmd[2]) / 3.0;
+    for (int s = 0; s < 3; ++s) lmd[s] -= third;  // M is traceless: only L^d counts
+    double a = 0.0, b = 0.0;
+    for (int s = 0; s < 6; ++s) {
+      const double m = two_d2 * (q[9 + s] - a2 * shm * q[15 + s]);
+      const double wgt = s < 3 ? 1.0 : 2.0;
+      a += wgt * lmd[s] * m;
+      b += wgt * m * m;
+    }
+    lm[i] = a;
+    mm[i] = b;
+  }
+}
+
 // The dynamic coefficient C(y): every quantity the Germano identity needs is formed on an
-// extended plane (one cell beyond the slab in x and z), filtered separably (x, then z) and
-// contracted; the plane sums are reduced over the ranks at the end.
+// extended plane (one cell beyond the slab in x and z), point by point (21 values per point, so
+// that each filter pass is one flat loop with offsets ±21 and ±21 ex), filtered separably (x,
+// then z) and contracted; the plane sums are reduced over the ranks at the end.
 void dynamic_coefficient(std::vector<double>& c_out, const Field& u, const Field& v, const Field& w,
                          const Grid& g, const ChannelParams& p, SgsWork& work) {
-  constexpr int Q = 21;  // û (3), (u_i u_j)^ (6), (|S| S)^ (6), Ŝ (6)
+  constexpr int Q = kDynQ;
   const int ex = g.nx + 2, ez = g.nzl + 2;
   const long pl = static_cast<long>(ex) * ez;
-  work.plane.resize(static_cast<std::size_t>(2 * Q) * pl);
+  const long row = static_cast<long>(ex) * Q;
+  work.plane.resize(static_cast<std::size_t>(2 * Q) * pl + 2 * static_cast<std::size_t>(g.nx));
   double* raw = work.plane.data();
   double* tmp = raw + Q * pl;
+  double* lm_row = tmp + Q * pl;
+  double* mm_row = lm_row + g.nx;
   work.lm.assign(g.ncy, 0.0);
   work.mm.assign(g.ncy, 0.0);
-  const int sym[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
-  const double a2 = kTestFilterRatio * kTestFilterRatio;
+  const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz;
   for (int j = 0; j < g.ncy; ++j) {
-    for (int k = -1; k <= g.nzl; ++k)
-      for (int i = -1; i <= g.nx; ++i) {
-        const long c = u.index(i, j, k);
-        const long at = (k + 1) * ex + (i + 1);
-        Gradient d;
-        centre_gradient(d, u, v, w, g, i, j, k);
-        const double vel[3] = {0.5 * (u.data[c] + u.data[c - 1]),
-                               0.5 * (v.data[c] + v.data[c - u.sy]),
-                               0.5 * (w.data[c] + w.data[c - u.sz])};
-        const double sm = strain_magnitude(d);
-        for (int a = 0; a < 3; ++a) raw[a * pl + at] = vel[a];
-        for (int s = 0; s < 6; ++s) {
-          const int a = sym[s][0], b = sym[s][1];
-          const double sab = 0.5 * (d[a][b] + d[b][a]);
-          raw[(3 + s) * pl + at] = vel[a] * vel[b];
-          raw[(9 + s) * pl + at] = sm * sab;
-          raw[(15 + s) * pl + at] = sab;
-        }
-      }
-    // (¼, ½, ¼) in x, then in z.
-    for (int q = 0; q < Q; ++q) {
-      const double* r = raw + q * pl;
-      double* t = tmp + q * pl;
-      for (int k = 0; k < ez; ++k) {
-        const double* rr = r + static_cast<long>(k) * ex;
-        double* tt = t + static_cast<long>(k) * ex;
-        for (int i = 1; i <= g.nx; ++i) tt[i] = 0.25 * (rr[i - 1] + rr[i + 1]) + 0.5 * rr[i];
-      }
-      double* f = raw + q * pl;  // filtered values overwrite the raw ones, interior only
-      for (int k = 1; k <= g.nzl; ++k) {
-        const double* tm = t + static_cast<long>(k - 1) * ex;
-        const double* t0 = tm + ex;
-        const double* tp = t0 + ex;
-        double* ff = f + static_cast<long>(k) * ex;
-        // Row k - 1 of f is already filtered; tmp keeps the unfiltered-in-z rows it needs.
-        for (int i = 1; i <= g.nx; ++i) ff[i] = 0.25 * (tm[i] + tp[i]) + 0.5 * t0[i];
-      }
+    const double yi = 1.0 / (g.Yc(j + 1) - g.Yc(j - 1)), dyfi = 1.0 / g.Dyf(j);
+    for (int k = -1; k <= g.nzl; ++k) {
+      const long at = u.index(-1, j, k);
+      dynamic_row(raw + (k + 1) * row, u.data.data() + at, v.data.data() + at, w.data.data() + at,
+                  u.sy, u.sz, ex, dxi, dzi, 0.5 * dxi, 0.5 * dzi, yi, dyfi);
+    }
+    // (¼, ½, ¼) in x, then in z; the filtered values overwrite the raw ones (interior only).
+    for (int k = 0; k < ez; ++k) {
+      const double* r = raw + k * row;
+      double* t = tmp + k * row;
+      for (long m = Q; m < row - Q; ++m) t[m] = 0.25 * (r[m - Q] + r[m + Q]) + 0.5 * r[m];
+    }
+    for (int k = 1; k <= g.nzl; ++k) {
+      const double* t0 = tmp + k * row;
+      double* f = raw + k * row;
+      for (long m = Q; m < row - Q; ++m) f[m] = 0.25 * (t0[m - row] + t0[m + row]) + 0.5 * t0[m];
     }
     const double delta = delta_of(g, j);
-    const double two_d2 = 2.0 * delta * delta;
     double lm = 0.0, mm = 0.0;
-    for (int k = 1; k <= g.nzl; ++k)
-      for (int i = 1; i <= g.nx; ++i) {
-        const long at = static_cast<long>(k) * ex + i;
-        double sh[6], ss = 0.0;
-        for (int s = 0; s < 6; ++s) {
-          sh[s] = raw[(15 + s) * pl + at];
-          ss += (s < 3 ? 1.0 : 2.0) * sh[s] * sh[s];
-        }
-        const double shm = std::sqrt(2.0 * ss);
-        double lmd[6];
-        double trace = 0.0;
-        for (int s = 0; s < 6; ++s) {
-          const int a = sym[s][0], b = sym[s][1];
-          lmd[s] = raw[(3 + s) * pl + at] - raw[a * pl + at] * raw[b * pl + at];
-          if (s < 3) trace += lmd[s];
-        }
-        for (int s = 0; s < 3; ++s) lmd[s] -= trace / 3.0;  // M is traceless: only L^d counts
-        for (int s = 0; s < 6; ++s) {
-          const double m = two_d2 * (raw[(9 + s) * pl + at] - a2 * shm * sh[s]);
-          const double wgt = s < 3 ? 1.0 : 2.0;
-          lm += wgt * lmd[s] * m;
-          mm += wgt * m * m;
-        }
+    for (int k = 1; k <= g.nzl; ++k) {
+      dynamic_contraction(lm_row, mm_row, raw + k * row + Q, g.nx, 2.0 * delta * delta);
+      for (int i = 0; i < g.nx; ++i) {
+        lm += lm_row[i];
+        mm += mm_row[i];
       }
+    }
     work.lm[j] = lm;
     work.mm[j] = mm;
   }
