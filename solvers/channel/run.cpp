@@ -142,12 +142,13 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
     if (from_dataset) {
       const DatasetSnapshot snap = read_dataset_snapshot(p, p.initial_trajectory + r);
       set_state_from_snapshot(solver, snap);
+      const double div = solver.max_divergence();  // collective
       if (rank == 0)
         spdlog::info(
             "channel: trajectory {} starts from trajectory {}, time index {} (t = {}) of {} "
             "({} x {} x {} cells, sampled every {}), projected: max |div u| {:.2e}",
             r, p.initial_trajectory + r, p.initial_step, snap.time, snap.path, snap.nx, snap.ncy,
-            snap.nz, snap.sampling_interval, solver.max_divergence());
+            snap.nz, snap.sampling_interval, div);
       if (rank == 0 && snap.sampling_interval > 0 &&
           std::abs(snap.sampling_interval - p.sample_interval) > 1e-9 * p.sample_interval)
         spdlog::warn("channel: sample_interval {} differs from the initial dataset's {}",
