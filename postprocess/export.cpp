@@ -313,11 +313,16 @@ std::vector<std::string> export_files(const ExportOptions& o, const std::string&
     boxes.push_back(box ? std::make_unique<BoxSource>(f) : nullptr);
   }
   std::vector<std::string> written;
+  EDDYOP_CHECK(o.file_trajectories.empty() || o.file_trajectories.size() == o.files.size(),
+               kComponent,
+               o.file_trajectories.size() << " trajectories for " << o.files.size() << " files");
   for (std::size_t i = 0; i < o.files.size(); ++i) {
     const std::string label = o.labels.empty() ? fs::path(o.files[i]).stem().string() : o.labels[i];
+    ExportOptions oi = o;
+    if (!o.file_trajectories.empty()) oi.trajectory = o.file_trajectories[i];
     if (o.vtk) {
-      written.push_back(boxes[i] ? box_series(*boxes[i], label, o, out_dir)
-                                 : series(*channels[i], label, o, out_dir));
+      written.push_back(boxes[i] ? box_series(*boxes[i], label, oi, out_dir)
+                                 : series(*channels[i], label, oi, out_dir));
       spdlog::info("export: {}", written.back());
     }
     if (o.xdmf) {

@@ -14,6 +14,8 @@ struct ExportOptions {
   std::vector<long long> steps;     // snapshots (time indices); empty: every `stride`-th
   long long stride = 1;
   std::size_t trajectory = 0;
+  // Per file, the trajectory to export instead of `trajectory` (empty: `trajectory` for all).
+  std::vector<std::size_t> file_trajectories;
   bool vorticity = true, q_criterion = true;
   bool vtk = true;                      // write the .vtr series and .pvd
   bool xdmf = true;                     // write <file>.xmf beside each file (also for xdmf_files)

@@ -3,9 +3,11 @@
 #include <mpi.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "core/error.hpp"
+#include "postprocess/box_source.hpp"
 #include "postprocess/plot.hpp"
 #include "postprocess/report.hpp"
 
@@ -89,10 +91,16 @@ config::Section export_section() {
   s.add_string_list("files", {},
                     "Datasets or trajectories (channel or periodic box); empty: evaluate.truth and "
                     "evaluate.files.");
-  s.add_string_list("labels", {}, "One label per file (its folder and file stem); empty: stems.");
+  s.add_string_list(
+      "labels", {},
+      "One label per file (its folder and file stem); empty: evaluate's labels (and truth_label) "
+      "when the files come from evaluate, else the file stems.");
   s.add_int_list("steps", {}, "Snapshots (time indices, negative from the end); empty: all.");
   s.add_int("stride", 1, "With no steps: every this many steps.").min(1);
-  s.add_int("trajectory", 0, "Trajectory exported.").min(0);
+  s.add_int("trajectory", 0,
+            "Trajectory exported; from evaluate, the truth's is the one that trajectory of the "
+            "first run started from.")
+      .min(0);
   s.add_bool("vorticity", true, "Add the vorticity vector.");
   s.add_bool("q_criterion", true, "Add the Q-criterion.");
   s.add_bool("vtk", true, "Write the .vtr/.vti series and .pvd.");
@@ -136,15 +144,46 @@ ExportOptions export_options(const config::Case& c, const std::string& run_dir) 
   ExportOptions o;
   o.files = locate_all(c.get<std::vector<std::string>>("export.files"), run_dir);
   o.labels = c.get<std::vector<std::string>>("export.labels");
+  o.trajectory = c.get<std::size_t>("export.trajectory");
   if (o.files.empty() && c.has("evaluate.files")) {
+    // The evaluated runs and their truth, under their evaluation labels (made file-name safe),
+    // the truth at the trajectory the first run's exported one started from.
     const auto truth = c.get<std::string>("evaluate.truth");
-    if (!truth.empty()) o.files.push_back(locate(truth, run_dir));
-    for (const auto& f : locate_all(c.get<std::vector<std::string>>("evaluate.files"), run_dir))
+    const auto runs = locate_all(c.get<std::vector<std::string>>("evaluate.files"), run_dir);
+    auto labels = c.get<std::vector<std::string>>("evaluate.labels");
+    const bool labelled = o.labels.empty() && labels.size() == runs.size();
+    if (!truth.empty()) {
+      o.files.push_back(locate(truth, run_dir));
+      std::size_t t = o.trajectory;
+      if (!runs.empty() && fs::exists(runs.front())) {
+        const auto ids = read_trajectory_ids(runs.front());
+        if (o.trajectory < ids.size()) t = static_cast<std::size_t>(ids[o.trajectory]);
+      }
+      o.file_trajectories.push_back(t);
+      if (labelled) labels.insert(labels.begin(), c.get<std::string>("evaluate.truth_label"));
+    }
+    for (const auto& f : runs) {
       o.files.push_back(f);
+      o.file_trajectories.push_back(o.trajectory);
+    }
+    if (labelled) {
+      for (auto& l : labels) {
+        std::string safe;
+        for (char ch : l) {
+          const bool keep = std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.';
+          if (keep)
+            safe += ch;
+          else if (!safe.empty() && safe.back() != '_')
+            safe += '_';
+        }
+        while (!safe.empty() && safe.back() == '_') safe.pop_back();
+        l = safe.empty() ? "run" : safe;
+      }
+      o.labels = labels;
+    }
   }
   o.steps = c.get<std::vector<long long>>("export.steps");
   o.stride = c.get<long long>("export.stride");
-  o.trajectory = c.get<std::size_t>("export.trajectory");
   o.vorticity = c.get<bool>("export.vorticity");
   o.q_criterion = c.get<bool>("export.q_criterion");
   o.vtk = c.get<bool>("export.vtk");
