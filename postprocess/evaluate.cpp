@@ -15,6 +15,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "core/hdf5/reader.hpp"
 #include "core/hdf5/writer.hpp"
 #include "core/progress.hpp"
 #include "core/provenance.hpp"
@@ -68,7 +69,28 @@ struct RunEvaluation {
   std::optional<ProfileComparison> mkm;
   std::vector<SpectrumComparison> mkm_spectra;  // one per (axis, plane, component) compared
   std::string mkm_note;
+  json cost;  // what the run recorded of its own cost per sampling interval; null: nothing
 };
+
+// The cost per trajectory and sampling interval that the channel solver (a DNS or an LES) and
+// the rollout (a surrogate's forward passes) record in /physics; null when the file has none.
+json recorded_cost(const std::string& path) {
+  const h5::Reader in(path);
+  const auto names = in.attribute_names(h5::kPhysicsGroup);
+  const auto has = [&](const char* n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  if (!has("cost_cpu_s_per_interval")) return nullptr;
+  json c = {{"cpu_s_per_interval", in.read_double(h5::kPhysicsGroup, "cost_cpu_s_per_interval")},
+            {"solver", has("cost_steps")}};
+  if (has("cost_wall_s_per_interval"))
+    c["wall_s_per_interval"] = in.read_double(h5::kPhysicsGroup, "cost_wall_s_per_interval");
+  if (has("cost_steps_per_interval"))
+    c["steps_per_interval"] = in.read_double(h5::kPhysicsGroup, "cost_steps_per_interval");
+  if (has("cost_batch")) c["batch"] = in.read_int(h5::kPhysicsGroup, "cost_batch");
+  if (has("cost_ranks")) c["ranks"] = in.read_int(h5::kPhysicsGroup, "cost_ranks");
+  return c;
+}
 
 std::string stem_of(const std::string& path) {
   return fs::path(path).stem().string();
@@ -300,6 +322,7 @@ json run_metrics(const RunEvaluation& r, const EvaluateOptions& o) {
             {"v_rms_plus_peak", peak(s.y_plus, s.v_rms_plus, false)},
             {"w_rms_plus_peak", peak(s.y_plus, s.w_rms_plus, false)},
             {"uv_plus_min", peak(s.y_plus, s.uv_plus, true)}};
+  if (!r.cost.is_null()) m["cost"] = r.cost;
   if (r.has_errors) m["errors"] = errors_json(r.errors, o.error_threshold, o.error_steps);
   if (r.mkm) {
     json q = json::object();
@@ -474,6 +497,7 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
     RunEvaluation r;
     r.label = o.truth_label;
     r.file = o.truth;
+    r.cost = recorded_cost(o.truth);
     r.is_truth = true;
     runs.push_back(r);
   }
@@ -485,6 +509,7 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
     RunEvaluation r;
     r.label = o.labels.empty() ? stem_of(o.files[i]) : o.labels[i];
     r.file = o.files[i];
+    r.cost = recorded_cost(o.files[i]);
     runs.push_back(r);
     if (truth) {
       truth->expect_same_grid(*sources.back());

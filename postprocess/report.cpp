@@ -92,6 +92,45 @@ void error_tables(std::vector<Block>& b, const json& m) {
   b.push_back(each);
 }
 
+// What each run recorded of its cost per trajectory and sampling interval, and how many times
+// cheaper than the first compared solver run (an LES; else the truth's DNS) each is.
+void cost_table(std::vector<Block>& b, const json& m) {
+  Block t{Block::table, "", {}, {}};
+  double reference = 0.0;
+  std::string reference_label;
+  // The first solver run that is compared (an LES), else the truth's solver.
+  for (int pass = 0; pass < 2 && reference_label.empty(); ++pass)
+    for (const auto& r : m["runs"])
+      if (r.contains("cost") && r["cost"].value("solver", false) && reference_label.empty() &&
+          (pass == 1 || !r.value("is_truth", false))) {
+        reference = r["cost"]["cpu_s_per_interval"].get<double>();
+        reference_label = r["label"].get<std::string>();
+      }
+  t.rows.push_back({"run", "kind", "CPU s per interval", "wall s per interval",
+                    reference_label.empty() ? "–" : "cheaper than " + reference_label + " (CPU)"});
+  for (const auto& r : m["runs"]) {
+    if (!r.contains("cost")) continue;
+    const json& c = r["cost"];
+    const double cpu = c["cpu_s_per_interval"].get<double>();
+    std::string kind = c.value("solver", false) ? "solver" : "surrogate";
+    if (c.contains("steps_per_interval"))
+      kind += ", " + number(c["steps_per_interval"], 3) + " steps";
+    if (c.contains("batch")) kind += ", batch " + number(c["batch"], 8);
+    t.rows.push_back({r["label"].get<std::string>(), kind, number(c["cpu_s_per_interval"], 3),
+                      c.contains("wall_s_per_interval") ? number(c["wall_s_per_interval"], 3) : "–",
+                      reference > 0 && cpu > 0 ? number(json(reference / cpu), 3) + "×" : "–"});
+  }
+  if (t.rows.size() == 1) return;
+  b.push_back({Block::heading, "Cost per trajectory and sampling interval", {}, {}});
+  b.push_back(t);
+  b.push_back({Block::paragraph,
+               "As each run recorded it: the solver's time steps over the interval, or the "
+               "surrogate's forward passes (batched trajectories share a pass), on the machine and "
+               "ranks that made it.",
+               {},
+               {}});
+}
+
 void plot_blocks(std::vector<Block>& b, const std::string& kind, const std::string& eval_dir) {
   bool heading = false;
   for (const auto& p : report_plots(kind)) {
@@ -177,6 +216,7 @@ std::vector<Block> build(const json& m, const std::string& eval_dir) {
   b.push_back(key);
 
   error_tables(b, m);
+  cost_table(b, m);
 
   Block mkm{Block::table, "", {}, {}};
   mkm.rows.push_back({"run", "quantity", "max |Δ|", "at y+", "RMS Δ", "max |Δ| / peak"});

@@ -255,9 +255,10 @@ TEST(Evaluate, RunsFromACaseFileWithItsSections) {
   eddyop::h5::Reader s((in.dir / "eval" / "stats.h5").string());
   EXPECT_EQ(s.read_provenance().seed, 7);
   EXPECT_NE(s.read_provenance().config_yaml.find("error_threshold"), std::string::npos);
+  // Export takes evaluate's files under evaluate's labels, made file-name safe.
   pp::run_export(kase, in.dir.string());
-  EXPECT_TRUE(fs::exists(in.dir / "export" / "truth" / "truth.pvd"));
-  EXPECT_TRUE(fs::exists(in.dir / "export" / "model" / "model_00005.vtr"));
+  EXPECT_TRUE(fs::exists(in.dir / "export" / "filtered_DNS" / "filtered_DNS.pvd"));
+  EXPECT_TRUE(fs::exists(in.dir / "export" / "FNO" / "FNO_00005.vtr"));
   EXPECT_TRUE(fs::exists(in.dir / "truth.xmf"));
   // A misspelt key is refused with the nearest accepted key.
   EXPECT_THROW(eddyop::config::Case::parse("evaluate: {error_treshold: 0.1}\n", "t.yaml", root),
