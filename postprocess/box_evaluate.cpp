@@ -20,6 +20,7 @@
 #include "postprocess/plot.hpp"
 #include "postprocess/report.hpp"
 #include "postprocess/spectra.hpp"
+#include "postprocess/stats_header.hpp"
 #include "postprocess/trajectory_errors.hpp"
 
 namespace eddyop::postprocess {
@@ -271,20 +272,7 @@ json run_metrics(const BoxRun& r, const BoxSource& src, const EvaluateOptions& o
 void write_stats_h5(const std::string& path, const std::vector<BoxRun>& runs,
                     const std::vector<const BoxSource*>& sources, const EvaluateOptions& o) {
   h5::Writer out(path, "statistics", MPI_COMM_SELF);
-  std::vector<std::string> labels, files;
-  long long truth_index = -1;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    labels.push_back(runs[i].label);
-    files.push_back(runs[i].file);
-    if (runs[i].is_truth) truth_index = static_cast<long long>(i);
-  }
-  out.write_attribute(h5::kRoot, "dataset_kind", std::string("periodic_box"));
-  out.write_attribute(h5::kRoot, "runs", join(labels, "\n"));
-  out.write_attribute(h5::kRoot, "run_files", join(files, "\n"));
-  out.write_attribute(h5::kRoot, "run_count", static_cast<long long>(runs.size()));
-  out.write_attribute(h5::kRoot, "truth_run", truth_index);
-  out.write_attribute(h5::kPhysicsGroup, "error_threshold", o.error_threshold);
-  out.write_attribute(h5::kPhysicsGroup, "discard_time", o.discard_time);
+  write_stats_header(out, runs, "periodic_box", o.error_threshold, o.discard_time);
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const BoxRun& r = runs[i];
     const BoxSource& src = *sources[i];

@@ -16,14 +16,6 @@ namespace {
 constexpr const char* kComponent = "io";
 const char* const kAxisNames[3] = {"x", "y", "z"};
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) out.push_back(item);
-  return out;
-}
-
 int spatial_index(const std::string& n) {
   for (int a = 0; a < 3; ++a)
     if (n == kAxisNames[a]) return a;

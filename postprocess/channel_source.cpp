@@ -15,11 +15,7 @@ namespace {
 constexpr const char* kComponent = "io";
 
 std::vector<std::string> split_axes(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) out.push_back(item);
-  return out;
+  return split(text, ',');
 }
 
 bool is_time_name(const std::string& n) {

@@ -31,6 +31,7 @@
 #include "postprocess/reference_compare.hpp"
 #include "postprocess/report.hpp"
 #include "postprocess/spectra.hpp"
+#include "postprocess/stats_header.hpp"
 #include "postprocess/trajectory_errors.hpp"
 
 namespace eddyop::postprocess {
@@ -353,21 +354,8 @@ json run_metrics(const RunEvaluation& r, const EvaluateOptions& o) {
 void write_stats_h5(const std::string& path, const std::vector<RunEvaluation>& runs,
                     const EvaluateOptions& o, const std::string& reference_dir) {
   h5::Writer out(path, "statistics", MPI_COMM_SELF);
-  std::vector<std::string> labels, files;
-  long long truth_index = -1;
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    labels.push_back(runs[i].label);
-    files.push_back(runs[i].file);
-    if (runs[i].is_truth) truth_index = static_cast<long long>(i);
-  }
-  out.write_attribute(h5::kRoot, "dataset_kind", std::string("channel"));
-  out.write_attribute(h5::kRoot, "runs", join(labels, "\n"));
-  out.write_attribute(h5::kRoot, "run_files", join(files, "\n"));
-  out.write_attribute(h5::kRoot, "run_count", static_cast<long long>(runs.size()));
-  out.write_attribute(h5::kRoot, "truth_run", truth_index);
+  write_stats_header(out, runs, "channel", o.error_threshold, o.discard_time);
   out.write_attribute(h5::kRoot, "reference_dir", reference_dir);
-  out.write_attribute(h5::kPhysicsGroup, "error_threshold", o.error_threshold);
-  out.write_attribute(h5::kPhysicsGroup, "discard_time", o.discard_time);
   const std::vector<double> targets(o.y_plus);
   out.write_field("spectrum_y_plus_target", "plane", targets.data(),
                   {static_cast<std::int64_t>(targets.size())});

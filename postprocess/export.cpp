@@ -26,14 +26,6 @@ namespace {
 
 constexpr const char* kComponent = "export";
 
-std::vector<std::string> split(const std::string& text) {
-  std::vector<std::string> out;
-  std::stringstream s(text);
-  std::string item;
-  while (std::getline(s, item, ',')) out.push_back(item);
-  return out;
-}
-
 bool spatial(const std::string& n) {
   return n == "x" || n == "y" || n == "z";
 }

@@ -30,9 +30,7 @@ std::string in_run(const std::string& run_dir, const std::string& path) {
 // Trajectories of the rollout file, "2" or "3,4", as the rollout stage writes them.
 std::vector<int> parse_list(const std::string& text, const std::string& where) {
   std::vector<int> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
+  for (const auto& item : split(text, ',')) {
     try {
       out.push_back(std::stoi(item));
     } catch (const std::exception&) {
