@@ -3,9 +3,21 @@
 // enough to step in milliseconds.
 #pragma once
 
+#include "core/config.hpp"
 #include "solvers/channel/params.hpp"
 
 namespace eddyop::testing {
+
+// A case-file schema with `case` (name, seed) and the `channel` section: what run_channel reads.
+inline config::Section channel_case_schema() {
+  config::Section root("case file", "test");
+  config::Section c("case", "case");
+  c.add_string("name", "", "name");
+  c.add_int("seed", 0, "seed");
+  root.add_section(c);
+  root.add_section(solvers::channel::channel_section());
+  return root;
+}
 
 inline solvers::channel::ChannelParams small_channel(solvers::channel::SgsModel model) {
   solvers::channel::ChannelParams p;

@@ -18,6 +18,7 @@
 #include "solvers/channel/output.hpp"
 #include "solvers/channel/params.hpp"
 #include "solvers/channel/run.hpp"
+#include "tests/solvers/channel_fixtures.hpp"
 
 using namespace eddyop;
 using namespace eddyop::solvers::channel;
@@ -26,13 +27,7 @@ namespace fs = std::filesystem;
 namespace {
 
 config::Section schema() {
-  config::Section root("case file", "test");
-  config::Section c("case", "case");
-  c.add_string("name", "", "name");
-  c.add_int("seed", 0, "seed");
-  root.add_section(c);
-  root.add_section(channel_section());
-  return root;
+  return eddyop::testing::channel_case_schema();
 }
 
 // The truth: 2 trajectories of 3 samples on a 16 x 17 x 8 grid, written on the same grid.

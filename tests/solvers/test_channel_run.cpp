@@ -14,6 +14,7 @@
 #include "core/metrics.hpp"
 #include "solvers/channel/params.hpp"
 #include "solvers/channel/run.hpp"
+#include "tests/solvers/channel_fixtures.hpp"
 
 using namespace eddyop;
 namespace fs = std::filesystem;
@@ -21,13 +22,7 @@ namespace fs = std::filesystem;
 namespace {
 
 config::Section schema() {
-  config::Section root("case file", "test");
-  config::Section c("case", "case");
-  c.add_string("name", "", "name");
-  c.add_int("seed", 0, "seed");
-  root.add_section(c);
-  root.add_section(solvers::channel::channel_section());
-  return root;
+  return eddyop::testing::channel_case_schema();
 }
 
 const char* kCase = R"(case: {name: tiny, seed: 3}
