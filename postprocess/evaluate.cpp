@@ -572,13 +572,7 @@ void evaluate_files(const EvaluateOptions& o, const std::string& out_dir) {
   if (!truth)
     metrics["notes"].push_back("No truth (evaluate.truth) was given, so no rollout errors.");
   for (const auto& r : runs) metrics["runs"].push_back(run_metrics(r, o));
-  write_file_atomic(fs::path(out_dir) / "metrics.json", metrics.dump(2) + "\n");
-  if (o.plots) {
-    const auto pngs = run_plot_scripts(stats, (fs::path(out_dir) / "plots").string());
-    spdlog::info("evaluate: {} plots in {}/plots", pngs.size(), out_dir);
-  }
-  const std::string report = write_report(out_dir);
-  spdlog::info("evaluate: wrote {}/stats.h5, metrics.json, {}", out_dir, report);
+  finish_evaluation(metrics.dump(2) + "\n", stats, out_dir, o.plots);
 }
 
 }  // namespace eddyop::postprocess

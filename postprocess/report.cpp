@@ -1,5 +1,7 @@
 #include "postprocess/report.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -8,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "core/files.hpp"
+#include "postprocess/plot.hpp"
 
 namespace eddyop::postprocess {
 
@@ -351,6 +354,18 @@ const std::vector<PlotFile>& report_plots(const std::string& kind) {
        "band from the lowest to the highest)"},
       {"slices", "x-y slices: truth, prediction and difference"}};
   return plots;
+}
+
+std::string finish_evaluation(const std::string& metrics_json, const std::string& stats_h5,
+                              const std::string& out_dir, bool plots) {
+  write_file_atomic(fs::path(out_dir) / "metrics.json", metrics_json);
+  if (plots) {
+    const auto pngs = run_plot_scripts(stats_h5, (fs::path(out_dir) / "plots").string());
+    spdlog::info("evaluate: {} plots in {}/plots", pngs.size(), out_dir);
+  }
+  const std::string report = write_report(out_dir);
+  spdlog::info("evaluate: wrote {}/stats.h5, metrics.json, {}", out_dir, report);
+  return report;
 }
 
 std::string write_report(const std::string& eval_dir) {

@@ -21,6 +21,11 @@ const std::vector<PlotFile>& report_plots(const std::string& kind = "channel");
 // that exist. Returns the path of report.md.
 std::string write_report(const std::string& eval_dir);
 
+// The end of every evaluation: <out_dir>/metrics.json (atomically), the plots drawn from
+// `stats_h5` when `plots`, then the report. Returns the path of report.md.
+std::string finish_evaluation(const std::string& metrics_json, const std::string& stats_h5,
+                              const std::string& out_dir, bool plots);
+
 // Standard base64 (RFC 4648, with padding).
 std::string base64_encode(const std::string& bytes);
 
