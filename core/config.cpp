@@ -45,20 +45,6 @@ bool scalar_as_bool(const YAML::Node& n, bool& out) {
   return n.IsScalar() && YAML::convert<bool>::decode(n, out);
 }
 
-// The shortest text that reads back as the same double ("0.9", not "0.90000000000000002"), so
-// that defaults read naturally in the resolved case and in docs/case-files.md.
-std::string shortest_real(double v) {
-  char buf[32];
-  for (int digits = 6; digits <= 17; ++digits) {
-    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  std::string s = buf;
-  // A YAML reader must still see a real: "1" would read back as an integer.
-  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
-  return s;
-}
-
 YAML::Node real_node(double v) {
   return YAML::Node(shortest_real(v));
 }
@@ -70,6 +56,18 @@ std::string format_number(double v) {
 }
 
 }  // namespace
+
+std::string shortest_real(double v) {
+  char buf[32];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s = buf;
+  // A YAML reader must still see a real: "1" would read back as an integer.
+  if (s.find_first_of(".eEn") == std::string::npos) s += ".0";
+  return s;
+}
 
 const char* kind_name(Kind kind) {
   switch (kind) {

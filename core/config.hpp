@@ -158,6 +158,10 @@ class Case {
 std::size_t edit_distance(const std::string& a, const std::string& b);
 std::string nearest(const std::string& word, const std::vector<std::string>& candidates);
 
+// The shortest text that reads back as the same double ("0.9", not "0.90000000000000002"),
+// always read by YAML as a real ("1.0", not "1"): for defaults, the resolved case and overrides.
+std::string shortest_real(double v);
+
 // Applies one "a.b.c=value" override to `root`, creating maps on the way. Throws on bad syntax.
 void apply_override(YAML::Node& root, const std::string& assignment);
 

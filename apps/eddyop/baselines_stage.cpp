@@ -4,7 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
-#include <sstream>
 
 #include "core/error.hpp"
 #include "core/hdf5/reader.hpp"
@@ -44,13 +43,6 @@ std::string join_ints(const std::vector<int>& v) {
   std::vector<std::string> s;
   for (int i : v) s.push_back(std::to_string(i));
   return join(s);
-}
-
-std::string real(double x) {
-  std::ostringstream s;
-  s.precision(17);
-  s << x;
-  return s.str();
 }
 
 }  // namespace
@@ -96,12 +88,12 @@ config::Case baseline_case(const config::Case& c, const std::string& model,
       "channel.out_nx=" + std::to_string(u.shape[2]),
       "channel.out_ny=" + std::to_string(u.shape[3] + 1),
       "channel.out_nz=" + std::to_string(u.shape[4]),
-      "channel.lx=" + real(phys("lx")),
-      "channel.ly=" + real(phys("ly")),
-      "channel.lz=" + real(phys("lz")),
-      "channel.stretching=" + real(phys("stretching")),
-      "channel.re_tau=" + real(phys("Re_tau")),
-      "channel.sample_interval=" + real(phys("sampling_interval")),
+      "channel.lx=" + config::shortest_real(phys("lx")),
+      "channel.ly=" + config::shortest_real(phys("ly")),
+      "channel.lz=" + config::shortest_real(phys("lz")),
+      "channel.stretching=" + config::shortest_real(phys("stretching")),
+      "channel.re_tau=" + config::shortest_real(phys("Re_tau")),
+      "channel.sample_interval=" + config::shortest_real(phys("sampling_interval")),
       "channel.sgs_model=" + model,
       "channel.restart=''",
       "channel.initial_dataset=" + fs::absolute(dataset).string(),
