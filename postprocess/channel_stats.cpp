@@ -30,6 +30,32 @@ double integrate_quadratic(const double* x, const double* f, double a, double b)
   return half * (lagrange3(x, f, mid - g) + lagrange3(x, f, mid + g));
 }
 
+// The options with the walls filled in, after checking nu and that the y nodes lie between the
+// walls, symmetric about the centreline.
+ChannelStatsOptions checked_walls(const std::vector<double>& y, ChannelStatsOptions options) {
+  EDDYOP_CHECK(options.nu > 0.0, "channel-stats",
+               "the viscosity nu = " << options.nu << " must be positive");
+  const std::size_t ny = y.size();
+  EDDYOP_CHECK(ny >= 3, "channel-stats", "the channel needs at least 3 y nodes, not " << ny);
+  if (std::isnan(options.y_bottom)) options.y_bottom = y.front();
+  if (std::isnan(options.y_top)) options.y_top = y.back();
+  const double yb = options.y_bottom, yt = options.y_top;
+  EDDYOP_CHECK(yb <= y.front() && yt >= y.back() && yt > yb, "channel-stats",
+               "the walls y_bottom = " << yb << " and y_top = " << yt
+                                       << " must enclose the y nodes " << y.front() << " .. "
+                                       << y.back());
+  const double span = yt - yb;
+  for (std::size_t j = 0; j < ny; ++j) {
+    const double asym = std::abs((y[j] - yb) - (yt - y[ny - 1 - j]));
+    EDDYOP_CHECK_HINT(asym <= 1e-9 * span, "channel-stats",
+                      "the y grid is not symmetric about the centreline: node "
+                          << j << " is " << y[j] - yb << " from the bottom wall but its mirror "
+                          << ny - 1 - j << " is " << yt - y[ny - 1 - j] << " from the top wall",
+                      "both halves are averaged, which needs mirrored nodes");
+  }
+  return options;
+}
+
 }  // namespace
 
 std::vector<double> derivative_nonuniform(const std::vector<double>& y,
@@ -86,32 +112,13 @@ ChannelStats channel_statistics(const RectGrid& grid, ArrayRef velocity, std::si
 }
 
 ChannelStatsAccumulator::ChannelStatsAccumulator(RectGrid grid, ChannelStatsOptions options)
-    : grid_(std::move(grid)), options_(options) {
+    : grid_(std::move(grid)) {
   validate_grid(grid_, "channel-stats");
   EDDYOP_CHECK_HINT(grid_.periodic[0] && grid_.periodic[2] && !grid_.periodic[1], "channel-stats",
                     "a channel grid is periodic in x and z and wall-bounded in y",
                     "build it with channel_grid()");
-  EDDYOP_CHECK(options_.nu > 0.0, "channel-stats",
-               "the viscosity nu = " << options_.nu << " must be positive");
+  options_ = checked_walls(grid_.coords[1], options);
   const std::size_t ny = grid_.n(1);
-  EDDYOP_CHECK(ny >= 3, "channel-stats", "the channel needs at least 3 y nodes, not " << ny);
-  const auto& y = grid_.coords[1];
-  if (std::isnan(options_.y_bottom)) options_.y_bottom = y.front();
-  if (std::isnan(options_.y_top)) options_.y_top = y.back();
-  const double yb = options_.y_bottom, yt = options_.y_top;
-  EDDYOP_CHECK(yb <= y.front() && yt >= y.back() && yt > yb, "channel-stats",
-               "the walls y_bottom = " << yb << " and y_top = " << yt
-                                       << " must enclose the y nodes " << y.front() << " .. "
-                                       << y.back());
-  const double span = yt - yb;
-  for (std::size_t j = 0; j < ny; ++j) {
-    const double asym = std::abs((y[j] - yb) - (yt - y[ny - 1 - j]));
-    EDDYOP_CHECK_HINT(asym <= 1e-9 * span, "channel-stats",
-                      "the y grid is not symmetric about the centreline: node "
-                          << j << " is " << y[j] - yb << " from the bottom wall but its mirror "
-                          << ny - 1 - j << " is " << yt - y[ny - 1 - j] << " from the top wall",
-                      "both halves are averaged, which needs mirrored nodes");
-  }
   sum_.assign(3 * ny, 0.0);
   sum2_.assign(4 * ny, 0.0);
 }
@@ -154,31 +161,18 @@ void ChannelStatsAccumulator::add(ArrayRef velocity, std::size_t nt) {
   samples_ += nt;
 }
 
-ChannelStats ChannelStatsAccumulator::result() const {
-  EDDYOP_CHECK(samples_ >= 1, "channel-stats", "no samples were added");
-  const std::size_t ny = grid_.n(1);
-  const auto& y = grid_.coords[1];
-  const double yb = options_.y_bottom, yt = options_.y_top, span = yt - yb;
-  const double count = static_cast<double>(samples_ * grid_.n(0) * grid_.n(2));
-  std::vector<double> mean[3];
-  std::vector<double> uu(ny), vv(ny), ww(ny), uv(ny);
-  for (std::size_t c = 0; c < 3; ++c) {
-    mean[c].resize(ny);
-    for (std::size_t j = 0; j < ny; ++j) mean[c][j] = shift_[c * ny + j] + sum_[c * ny + j] / count;
-  }
-  for (std::size_t j = 0; j < ny; ++j) {
-    const double du = sum_[j] / count, dv = sum_[ny + j] / count, dw = sum_[2 * ny + j] / count;
-    uu[j] = sum2_[j] / count - du * du;
-    vv[j] = sum2_[ny + j] / count - dv * dv;
-    ww[j] = sum2_[2 * ny + j] / count - dw * dw;
-    uv[j] = sum2_[3 * ny + j] / count - du * dv;
-  }
-  const ChannelStatsOptions& options = options_;
-  const std::size_t nt = samples_;
+namespace {
+
+// The folding and the wall units of channel_statistics_from_moments, for options already checked.
+ChannelStats fold_moments(const ChannelMoments& moments, std::size_t nt,
+                          const ChannelStatsOptions& options) {
+  const std::vector<double>& y = moments.y;
+  const double yb = options.y_bottom, yt = options.y_top, span = yt - yb;
 
   // Profiles with the walls as nodes (no slip: every statistic is 0 there).
   std::vector<double> ya = y;
-  std::vector<std::vector<double>> prof = {mean[0], mean[1], mean[2], uu, vv, ww, uv};
+  std::vector<std::vector<double>> prof = {moments.u,  moments.v,  moments.w, moments.uu,
+                                           moments.vv, moments.ww, moments.uv};
   const bool add_bottom = y.front() > yb, add_top = y.back() < yt;
   if (add_bottom) {
     ya.insert(ya.begin(), yb);
@@ -245,12 +239,50 @@ ChannelStats ChannelStatsAccumulator::result() const {
     s.total_stress_plus.push_back(s.total_stress[j] / ut2);
   }
   s.y_full = y;
-  s.u_full = mean[0];
-  s.uu_full = uu;
-  s.vv_full = vv;
-  s.ww_full = ww;
-  s.uv_full = uv;
+  s.u_full = moments.u;
+  s.uu_full = moments.uu;
+  s.vv_full = moments.vv;
+  s.ww_full = moments.ww;
+  s.uv_full = moments.uv;
   return s;
+}
+
+}  // namespace
+
+ChannelStats channel_statistics_from_moments(const ChannelMoments& m, std::size_t samples,
+                                             const ChannelStatsOptions& options) {
+  const std::size_t ny = m.y.size();
+  for (const auto* p : {&m.u, &m.v, &m.w, &m.uu, &m.vv, &m.ww, &m.uv})
+    EDDYOP_CHECK(p->size() == ny, "channel-stats",
+                 "a profile has " << p->size() << " values for " << ny << " y nodes");
+  EDDYOP_CHECK(samples >= 1, "channel-stats", "no samples were added");
+  return fold_moments(m, samples, checked_walls(m.y, options));
+}
+
+ChannelStats ChannelStatsAccumulator::result() const {
+  EDDYOP_CHECK(samples_ >= 1, "channel-stats", "no samples were added");
+  const std::size_t ny = grid_.n(1);
+  const double count = static_cast<double>(samples_ * grid_.n(0) * grid_.n(2));
+  ChannelMoments m;
+  m.y = grid_.coords[1];
+  std::vector<double>* mean[3] = {&m.u, &m.v, &m.w};
+  for (std::size_t c = 0; c < 3; ++c) {
+    mean[c]->resize(ny);
+    for (std::size_t j = 0; j < ny; ++j)
+      (*mean[c])[j] = shift_[c * ny + j] + sum_[c * ny + j] / count;
+  }
+  m.uu.resize(ny);
+  m.vv.resize(ny);
+  m.ww.resize(ny);
+  m.uv.resize(ny);
+  for (std::size_t j = 0; j < ny; ++j) {
+    const double du = sum_[j] / count, dv = sum_[ny + j] / count, dw = sum_[2 * ny + j] / count;
+    m.uu[j] = sum2_[j] / count - du * du;
+    m.vv[j] = sum2_[ny + j] / count - dv * dv;
+    m.ww[j] = sum2_[2 * ny + j] / count - dw * dw;
+    m.uv[j] = sum2_[3 * ny + j] / count - du * dv;
+  }
+  return fold_moments(m, samples_, options_);
 }
 
 }  // namespace eddyop::postprocess

@@ -50,6 +50,19 @@ struct ChannelStats {
 ChannelStats channel_statistics(const RectGrid& grid, ArrayRef velocity, std::size_t nt,
                                 const ChannelStatsOptions& options);
 
+// Profiles already averaged over x, z and the samples, on the y nodes (ny each), such as the
+// running statistics a solver keeps: the means and the covariances <u'u'>, <v'v'>, <w'w'>, <u'v'>.
+struct ChannelMoments {
+  std::vector<double> y;
+  std::vector<double> u, v, w;
+  std::vector<double> uu, vv, ww, uv;
+};
+
+// Folds such profiles and puts them in wall units, exactly as channel_statistics does with the
+// moments it accumulates (same walls, checks, derivatives and integrals).
+ChannelStats channel_statistics_from_moments(const ChannelMoments& moments, std::size_t samples,
+                                             const ChannelStatsOptions& options);
+
 // The same, fed a slab of samples at a time (a long trajectory read piece by piece): the
 // moments are accumulated about the first slab's plane means, so that the result equals
 // channel_statistics of all samples at once to round-off.

@@ -23,4 +23,9 @@ std::string python_executable();
 std::vector<std::string> run_plot_scripts(const std::string& stats_h5, const std::string& out_dir,
                                           const PlotOptions& options = {});
 
+// Runs one script of that folder (by file name) the same way; returns the PNGs it wrote.
+std::vector<std::string> run_plot_script(const std::string& script, const std::string& stats_h5,
+                                         const std::string& out_dir,
+                                         const PlotOptions& options = {});
+
 }  // namespace eddyop::postprocess
