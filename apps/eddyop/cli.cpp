@@ -15,6 +15,7 @@
 #include "core/error.hpp"
 #include "core/files.hpp"
 #include "core/log.hpp"
+#include "core/strings.hpp"
 #include "core/tensor/fft.hpp"
 #include "eddyop/case_schema.hpp"
 #include "eddyop/info.hpp"
@@ -22,6 +23,8 @@
 #include "eddyop/stages.hpp"
 #include "eddyop/version.hpp"
 #include "operators/host_loop.hpp"
+#include "postprocess/evaluate.hpp"
+#include "postprocess/solver_stats.hpp"
 #include "runtime.hpp"
 #include "solvers/generate.hpp"
 
@@ -44,7 +47,9 @@ struct Options {
   std::vector<std::string> files;  // eddyop info|evaluate|export|plot FILE...
   int verbose = 0;
   bool quiet = false;
-  std::string from;  // eddyop run --from STAGE
+  std::string from;       // eddyop run --from STAGE
+  std::string labels;     // eddyop stats --labels a,b,c
+  std::string reference;  // eddyop stats --reference DIR
 };
 
 // Everything after "--" belongs to PETSc (-log_view, -ksp_type cg, ...).
@@ -138,6 +143,31 @@ int run_info(const std::vector<std::string>& files) {
   return status;
 }
 
+// eddyop stats FILE...: the solver's running statistics side by side and against MKM
+// (postprocess/solver_stats.hpp); a file that is not one is bad input, and nothing is written.
+int run_stats(const Options& o) {
+  std::vector<postprocess::SolverStatistics> runs;
+  try {
+    runs = postprocess::read_solver_statistics_files(
+        o.files, o.labels.empty() ? std::vector<std::string>{} : split(o.labels, ','));
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+    return kBadInput;
+  }
+  try {
+    const auto c = postprocess::compare_solver_statistics(
+        runs, postprocess::resolve_reference_dir(o.reference));
+    const std::string out = o.out.empty() ? "." : o.out;
+    const auto written = postprocess::write_stats_comparison(c, out);
+    std::fputs(postprocess::stats_comparison_table(c).c_str(), stdout);
+    for (const auto& f : written) spdlog::info("stats: wrote {}", f);
+  } catch (const Error& e) {
+    spdlog::error("{}", e.what());
+    return kFailed;
+  }
+  return kOk;
+}
+
 int run_stage(const Stage& s, const StageContext& context) {
   if (s.run == nullptr) return not_built(s);
   return s.run(context) == StageResult::done ? kOk : not_built(s);
@@ -173,6 +203,7 @@ int main(int argc, char** argv) {
       {"export", "Write ParaView files"},
       {"plot", "Write plots and the report"},
       {"run", "Run every stage of a case in order"},
+      {"stats", "Compare channel solver statistics (statistics.h5) with each other and MKM"},
       {"info", "Versions of eddyop and of everything it runs on"},
       {"reference", "Print the case-file reference (docs/case-files.md)"},
   };
@@ -192,6 +223,13 @@ int main(int argc, char** argv) {
     } else if (n == "run") {
       sub->add_option("--from", o.from, "Rerun from this stage on, even if it is unchanged");
       sub->add_option("case_file", o.case_file, "Case file (YAML), as with -c");
+    } else if (n == "stats") {
+      sub->add_option("files", o.files, "statistics.h5 files written by eddyop generate")
+          ->required();
+      sub->add_option("--labels", o.labels, "One label per file, comma-separated (a,b,c)");
+      sub->add_option(
+          "--reference", o.reference,
+          "Folder holding mkm1999/ (default: $EDDYOP_REFERENCE_DIR, ../shared/reference)");
     } else if (n == "plot") {
       sub->add_option("files", o.files, "eval/stats.h5 to plot (replaces plot.stats)");
     }
@@ -226,6 +264,7 @@ int main(int argc, char** argv) {
       runtime.start_kokkos(0);
       return runtime.rank() == 0 ? run_info(o.files) : kOk;
     }
+    if (o.command == "stats") return runtime.rank() == 0 ? run_stats(o) : kOk;
     if (o.command == "reference") {
       if (runtime.rank() == 0) std::fputs(case_reference_markdown().c_str(), stdout);
       return kOk;
