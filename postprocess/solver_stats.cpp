@@ -124,9 +124,10 @@ SolverStatistics read_solver_statistics(const std::string& path) {
   const auto root = in.attribute_names(h5::kRoot);
   EDDYOP_CHECK_HINT(std::find(root.begin(), root.end(), "runs") == root.end(), kComponent,
                     "'" << path
-                        << "' is the stats.h5 of eddyop evaluate (it has the attribute 'runs'), "
+                        << "' is a comparison of runs (the stats.h5 of eddyop evaluate or the "
+                           "stats-comparison.h5 of eddyop stats: it has the attribute 'runs'), "
                            "not the running statistics of the channel solver",
-                    "eddyop plot draws that file; " + hint);
+                    hint);
   std::vector<std::string> missing;
   for (const char* name : kProfiles)
     if (!in.has_field(name)) missing.push_back(name);
