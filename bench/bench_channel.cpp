@@ -7,6 +7,10 @@
 // `bench_channel --case cases/channel180-les-coarse-wale.yaml --out runs/x` instead runs a
 // case's generation (the validation runs of docs/validation/channel.md) until the command line
 // dispatches channel cases itself.
+//
+// Options for the step benchmark: `--n 64` (one size), `--model none|wale|dynamic_smagorinsky`
+// (one model), `--steps S` (timed steps), `--phases` (the per-phase table of the timed steps,
+// milliseconds per step, mean / slowest / fastest rank).
 #include <mpi.h>
 #include <petscsys.h>
 
@@ -26,6 +30,8 @@ double cpu_seconds() {
   return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 }
 
+bool g_phases = false;
+
 double measure(int nx, int ny, int nz, SgsModel model, int steps) {
   ChannelParams p;
   p.nx = nx;
@@ -40,6 +46,7 @@ double measure(int nx, int ny, int nz, SgsModel model, int steps) {
   s.set_laminar_with_trip(dean_bulk_velocity(p.re_tau), 1, 0.5);
   for (int k = 0; k < 3; ++k) s.step();  // warm caches and the trip's first transient
   MPI_Barrier(MPI_COMM_WORLD);
+  const PhaseTimes before = s.phase_times();
   const double c0 = cpu_seconds();
   const double w0 = MPI_Wtime();
   for (int k = 0; k < steps; ++k) s.step();
@@ -50,6 +57,13 @@ double measure(int nx, int ny, int nz, SgsModel model, int steps) {
   if (s.grid().rank == 0)
     std::printf("channel %3d x %3d x %3d  %-20s  %8.4f s/step wall  %.3e CPU s/point/step\n", nx,
                 ny, nz, sgs_name(model), wall / steps, per);
+  if (g_phases) {
+    PhaseTimes timed = s.phase_times();
+    for (int q = 0; q < static_cast<int>(Phase::count); ++q) timed.seconds[q] -= before.seconds[q];
+    timed.steps -= before.steps;
+    const std::string table = phase_table(timed, MPI_COMM_WORLD);
+    if (s.grid().rank == 0) std::printf("%s\n", table.c_str());
+  }
   return per;
 }
 
@@ -78,10 +92,30 @@ int main(int argc, char** argv) {
     PetscFinalize();
     return rc;
   }
+  int only_n = 0, steps = 0;
+  std::string only_model;
+  for (int a = 1; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg == "--phases") {
+      g_phases = true;
+    } else if (arg == "--n" && a + 1 < argc) {
+      only_n = std::stoi(argv[++a]);
+    } else if (arg == "--model" && a + 1 < argc) {
+      only_model = argv[++a];
+    } else if (arg == "--steps" && a + 1 < argc) {
+      steps = std::stoi(argv[++a]);
+    } else {
+      std::fprintf(stderr, "bench_channel: unknown option %s\n", arg.c_str());
+      PetscFinalize();
+      return 2;
+    }
+  }
   double last = 0.0;
   for (int n : {32, 64})
     for (SgsModel m : {SgsModel::none, SgsModel::wale, SgsModel::dynamic_smagorinsky}) {
-      const double r = measure(n, n + 1, n, m, n == 32 ? 60 : 20);
+      if ((only_n > 0 && n != only_n) || (!only_model.empty() && only_model != sgs_name(m)))
+        continue;
+      const double r = measure(n, n + 1, n, m, steps > 0 ? steps : n == 32 ? 60 : 20);
       if (n == 64 && m == SgsModel::none) last = r;
     }
   int rank = 0;

@@ -6,6 +6,7 @@
 // k in [-2, nzl+1].
 #pragma once
 
+#include <initializer_list>
 #include <vector>
 
 #include "solvers/channel/grid.hpp"
@@ -46,6 +47,15 @@ struct Field {
 // Fills the ghosts: periodic x, the wall ghosts of `wall`, and the z halo from the
 // neighbouring ranks (periodic). Collective over g.comm.
 void update_halo(Field& f, const Grid& g, Wall wall);
+
+// The same for several fields at once, their z planes exchanged together (one synchronisation
+// instead of one per field). At most kMaxHaloFields fields.
+struct HaloField {
+  Field* field;
+  Wall wall;
+};
+inline constexpr int kMaxHaloFields = 4;
+void update_halos(std::initializer_list<HaloField> fields, const Grid& g);
 
 // The interior as a compact (nzl, ncy, nx) array and back.
 void copy_interior(std::vector<double>& out /* (nzl, ncy, nx) */, const Field& f);

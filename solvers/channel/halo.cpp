@@ -1,6 +1,7 @@
 // Ghost layers: periodic x by copies, walls by their boundary conditions, z by exchanging
 // kGhost planes with the neighbouring slabs (a plane is contiguous, so one message each way).
 #include <algorithm>
+#include <cassert>
 
 #include "solvers/channel/field.hpp"
 
@@ -39,34 +40,53 @@ void wall_ghosts(Field& f, Wall wall) {
 
 }  // namespace
 
-void update_halo(Field& f, const Grid& g, Wall wall) {
-  const int nx = f.nx;
-  for (int k = 0; k < f.nzl; ++k)
-    for (int j = -1; j <= f.ncy; ++j) {
-      double* r = f.row(j, k);
-      r[-2] = r[nx - 2];
-      r[-1] = r[nx - 1];
-      r[nx] = r[0];
-      r[nx + 1] = r[1];
-    }
-  const long plane = f.sz;
-  double* base = f.data.data();
-  auto at_plane = [&](int k) { return base + (k + kGhost) * plane; };
-  const long count = kGhost * plane;
+void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
+  for (const HaloField& h : fields) {
+    Field& f = *h.field;
+    const int nx = f.nx;
+    for (int k = 0; k < f.nzl; ++k)
+      for (int j = -1; j <= f.ncy; ++j) {
+        double* r = f.row(j, k);
+        r[-2] = r[nx - 2];
+        r[-1] = r[nx - 1];
+        r[nx] = r[0];
+        r[nx + 1] = r[1];
+      }
+  }
   if (g.size == 1) {
-    std::copy(at_plane(f.nzl - kGhost), at_plane(f.nzl), at_plane(-kGhost));
-    std::copy(at_plane(0), at_plane(kGhost), at_plane(f.nzl));
+    for (const HaloField& h : fields) {
+      Field& f = *h.field;
+      double* base = f.data.data();
+      auto at_plane = [&](int k) { return base + (k + kGhost) * f.sz; };
+      std::copy(at_plane(f.nzl - kGhost), at_plane(f.nzl), at_plane(-kGhost));
+      std::copy(at_plane(0), at_plane(kGhost), at_plane(f.nzl));
+    }
   } else {
+    // Every field's planes in flight at once: one synchronisation for all of them.
     const int up = (g.rank + 1) % g.size;
     const int down = (g.rank + g.size - 1) % g.size;
-    // Top planes go up into the neighbour's lower ghosts, and the other way round.
-    MPI_Sendrecv(at_plane(f.nzl - kGhost), static_cast<int>(count), MPI_DOUBLE, up, 11,
-                 at_plane(-kGhost), static_cast<int>(count), MPI_DOUBLE, down, 11, g.comm,
-                 MPI_STATUS_IGNORE);
-    MPI_Sendrecv(at_plane(0), static_cast<int>(count), MPI_DOUBLE, down, 12, at_plane(f.nzl),
-                 static_cast<int>(count), MPI_DOUBLE, up, 12, g.comm, MPI_STATUS_IGNORE);
+    MPI_Request req[4 * kMaxHaloFields];
+    int n = 0, tag = 0;
+    assert(fields.size() <= static_cast<std::size_t>(kMaxHaloFields));
+    for (const HaloField& h : fields) {
+      Field& f = *h.field;
+      double* base = f.data.data();
+      auto at_plane = [&](int k) { return base + (k + kGhost) * f.sz; };
+      const int count = static_cast<int>(kGhost * f.sz);
+      // Top planes go up into the neighbour's lower ghosts, and the other way round.
+      MPI_Irecv(at_plane(-kGhost), count, MPI_DOUBLE, down, 20 + tag, g.comm, &req[n++]);
+      MPI_Irecv(at_plane(f.nzl), count, MPI_DOUBLE, up, 21 + tag, g.comm, &req[n++]);
+      MPI_Isend(at_plane(f.nzl - kGhost), count, MPI_DOUBLE, up, 20 + tag, g.comm, &req[n++]);
+      MPI_Isend(at_plane(0), count, MPI_DOUBLE, down, 21 + tag, g.comm, &req[n++]);
+      tag += 2;
+    }
+    MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
   }
-  wall_ghosts(f, wall);
+  for (const HaloField& h : fields) wall_ghosts(*h.field, h.wall);
+}
+
+void update_halo(Field& f, const Grid& g, Wall wall) {
+  update_halos({{&f, wall}}, g);
 }
 
 void copy_interior(std::vector<double>& out, const Field& f) {

@@ -190,22 +190,34 @@ struct Poisson::Impl {
     }
   }
 
-  void solve(double* rhs) {
+  void solve(double* rhs, PhaseTimes* times) {
     const std::size_t n = static_cast<std::size_t>(nzl) * ncy * nx;
     const double scale = 1.0 / (static_cast<double>(nx) * nz);  // FFTW does not normalise
+    PhaseTimer tx(times, Phase::fft_x);
     for (std::size_t q = 0; q < n; ++q) real[q] = rhs[q] * scale;
     fftw_execute(x_forward.get());
+    tx.stop();
     fftw_complex* zbuf = spec.get();
     if (g.size > 1) {
+      PhaseTimer tt(times, Phase::transpose);
       transpose_forward();
       zbuf = trans.get();
     }
     if (nl > 0) {
+      PhaseTimer tz(times, Phase::fft_z);
       fftw_execute_dft(z_forward.get(), zbuf, zbuf);
+      tz.stop();
+      PhaseTimer ty(times, Phase::tridiagonal);
       tridiagonal(reinterpret_cast<double*>(zbuf));
+      ty.stop();
+      PhaseTimer tz2(times, Phase::fft_z);
       fftw_execute_dft(z_backward.get(), zbuf, zbuf);
     }
-    if (g.size > 1) transpose_backward();
+    if (g.size > 1) {
+      PhaseTimer tt(times, Phase::transpose);
+      transpose_backward();
+    }
+    PhaseTimer tx2(times, Phase::fft_x);
     fftw_execute(x_backward.get());
     std::copy(real.get(), real.get() + n, rhs);
   }
@@ -214,8 +226,8 @@ struct Poisson::Impl {
 Poisson::Poisson(const Grid& g, const std::string& planner)
     : impl_(std::make_unique<Impl>(g, planner)) {}
 Poisson::~Poisson() = default;
-void Poisson::solve(double* rhs) {
-  impl_->solve(rhs);
+void Poisson::solve(double* rhs, PhaseTimes* times) {
+  impl_->solve(rhs, times);
 }
 
 }  // namespace eddyop::solvers::channel

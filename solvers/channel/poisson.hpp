@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "solvers/channel/grid.hpp"
+#include "solvers/channel/timers.hpp"
 
 namespace eddyop::solvers::channel {
 
@@ -26,8 +27,9 @@ class Poisson {
   Poisson& operator=(const Poisson&) = delete;
 
   // Overwrites `rhs` (nzl, ncy, nx) with φ solving L φ = rhs; rhs must sum to zero over the
-  // domain (weighted by the cell volumes), which a divergence does.
-  void solve(double* rhs /* (nzl, ncy, nx) */);
+  // domain (weighted by the cell volumes), which a divergence does. Its phases are added to
+  // `times` when given.
+  void solve(double* rhs /* (nzl, ncy, nx) */, PhaseTimes* times = nullptr);
 
  private:
   struct Impl;

@@ -288,6 +288,9 @@ ChannelRunResult run_channel(const config::Case& c, const std::string& run_dir, 
         "{:.4g} s CPU ({:.4g} s wall) per step; {} steps, {:.4g} s CPU in all on {} rank(s)",
         interval_cpu, interval_wall, p.sample_interval, steps_per_interval, step_cpu, step_wall,
         cost.steps, sums[0], size);
+  // Where the step's time goes (-v): collective, so every rank builds the table.
+  const std::string phases = phase_table(solver.phase_times(), comm);
+  if (rank == 0) spdlog::debug("{}", phases);
   dataset.write_provenance(prov);
   dataset.close();
   if (snaps) {

@@ -44,6 +44,8 @@ struct ChannelSolver::Impl {
   std::vector<double> rhs;  // (nzl, ncy, nx)
   std::vector<double> work;
   SgsWork sgs_work;
+  PhaseTimes times;
+  double rate = -1.0;  // rate_convective() of the current state; < 0: not measured yet
   double t = 0.0, dt_last = 0.0, force_mean = 0.0;
   long nsteps = 0;
 
@@ -73,9 +75,17 @@ struct ChannelSolver::Impl {
 
   // ν_t and the SGS force of the current state (velocity halos needed).
   void subgrid_model() {
+    PhaseTimer ts(&times, Phase::sgs);
     sgs_viscosity(nut, u, v, w, g, prm, sgs_work);
-    update_halo(nut, g, Wall::odd);
+    ts.stop();
+    halo(nut, Wall::odd);
+    PhaseTimer tf(&times, Phase::sgs);
     sgs_force(su, sv, sw, nut, u, v, w, g);
+  }
+
+  void halo(Field& f, Wall wall) {
+    PhaseTimer th(&times, Phase::halo);
+    update_halo(f, g, wall);
   }
 
   double base_force() const {
@@ -83,13 +93,19 @@ struct ChannelSolver::Impl {
   }
 
   void velocity_halo() {
-    update_halo(u, g, Wall::odd);
-    update_halo(v, g, Wall::normal);
-    update_halo(w, g, Wall::odd);
+    PhaseTimer th(&times, Phase::halo);
+    update_halos({{&u, Wall::odd}, {&v, Wall::normal}, {&w, Wall::odd}}, g);
+  }
+
+  // The state's halos (velocity and pressure), valid whenever step() starts or returns.
+  void state_halo() {
+    PhaseTimer th(&times, Phase::halo);
+    update_halos({{&u, Wall::odd}, {&v, Wall::normal}, {&w, Wall::odd}, {&p, Wall::even}}, g);
   }
 
   // r = ∇·u / (αΔt) into the compact array.
   void fillps(double alpha_dt) {
+    PhaseTimer tf(&times, Phase::fillps);
     const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz, s = 1.0 / alpha_dt;
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) {
@@ -106,6 +122,7 @@ struct ChannelSolver::Impl {
 
   // u = u* - αΔt ∇φ on the interior (v on the walls stays 0).
   void correct(double alpha_dt) {
+    PhaseTimer tc(&times, Phase::correct);
     const double cx = alpha_dt / g.dx, cz = alpha_dt / g.dz;
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) {
@@ -125,19 +142,25 @@ struct ChannelSolver::Impl {
 
   void solve_pressure(double alpha_dt) {
     fillps(alpha_dt);
-    poisson.solve(rhs.data());
-    set_interior(phi, rhs);
-    update_halo(phi, g, Wall::even);
+    poisson.solve(rhs.data(), &times);
+    {
+      PhaseTimer tx(&times, Phase::fft_x);
+      set_interior(phi, rhs);
+    }
+    halo(phi, Wall::even);
   }
 
   void substage(int s, double dt) {
     const double gam = kGamma[s], zet = kZeta[s], alpha = gam + zet;
     const double adt = alpha * dt, nu = prm.nu();
     const bool imp = prm.implicit_y, sgs = prm.sgs != SgsModel::none;
-    velocity_halo();
+    // The state's halos are valid here (the previous substage, step() or a setter filled them).
+    PhaseTimer tm(&times, Phase::momentum);
     momentum_rhs(hu, hv, hw, imp ? &du : nullptr, imp ? &dv : nullptr, imp ? &dw : nullptr, u, v, w,
                  g, nu);
+    tm.stop();
     // predict: δ into du, dv, dw
+    PhaseTimer tp(&times, Phase::predict);
     const double f = base_force();
     const double lw = imp ? adt * nu : 0.0;
     const double cx = adt / g.dx, cz = adt / g.dz;
@@ -171,12 +194,15 @@ struct ChannelSolver::Impl {
                            lw * lv);
         }
       }
+    tp.stop();
     if (imp) {
+      PhaseTimer ti(&times, Phase::implicit_y);
       const double a = 0.5 * adt * nu;
       solve_implicit_y(du, g, a, YLocation::centre, work);
       solve_implicit_y(dv, g, a, YLocation::face, work);
       solve_implicit_y(dw, g, a, YLocation::centre, work);
     }
+    PhaseTimer tu(&times, Phase::predict);
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) {
         const long at = u.index(0, j, k);
@@ -190,6 +216,7 @@ struct ChannelSolver::Impl {
     std::swap(hu.data, ou.data);
     std::swap(hv.data, ov.data);
     std::swap(hw.data, ow.data);
+    tu.stop();
     // fillps, solve, correct
     velocity_halo();
     solve_pressure(adt);
@@ -197,6 +224,7 @@ struct ChannelSolver::Impl {
     update_pressure(adt);
     // forcing
     if (prm.forcing == Forcing::flow_rate) {
+      PhaseTimer tr(&times, Phase::reduce);
       const double target =
           prm.bulk_velocity > 0 ? prm.bulk_velocity : dean_bulk_velocity(prm.re_tau);
       const double shift = target - bulk();
@@ -207,10 +235,12 @@ struct ChannelSolver::Impl {
         }
       force_mean += shift / dt;
     }
+    state_halo();
   }
 
   // p = p + φ - αΔt ν/2 ∂yy φ (the implicit part's pressure, as in CaNS).
   void update_pressure(double adt) {
+    PhaseTimer tc(&times, Phase::correct);
     const double a = prm.implicit_y ? 0.5 * adt * prm.nu() : 0.0;
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) {
@@ -220,7 +250,7 @@ struct ChannelSolver::Impl {
         for (int i = 0; i < g.nx; ++i)
           P[i] += F[i] - a * (up * (F[i + phi.sy] - F[i]) - lo * (F[i] - F[i - phi.sy]));
       }
-    update_halo(p, g, Wall::even);
+    // p's halo is filled with the velocity's at the end of the substage.
   }
 
   double bulk() const {
@@ -251,9 +281,9 @@ struct ChannelSolver::Impl {
     return m;
   }
 
-  double stable_dt() const {
-    const double rate = rate_convective();
-    double dt = rate > 0 ? prm.cfl / rate : std::numeric_limits<double>::max();
+  // The step size for the convective rate `conv` of the current state.
+  double stable_dt(double conv) const {
+    double dt = conv > 0 ? prm.cfl / conv : std::numeric_limits<double>::max();
     // Explicit diffusion: RK3 is stable to about 2.5 on the negative real axis; keep 2.
     const double ixz = 4.0 / (g.dx * g.dx) + 4.0 / (g.dz * g.dz);
     double lam = 0.0;
@@ -270,7 +300,9 @@ struct ChannelSolver::Impl {
       lam = std::max(
           lam, prm.nu() * (ixz + (prm.implicit_y ? 0.0 : iy)) + (4.0 / 3.0) * nt * (ixz + iy));
     }
-    MPI_Allreduce(MPI_IN_PLACE, &lam, 1, MPI_DOUBLE, MPI_MAX, g.comm);
+    // Without a model lam depends on the y grid alone, the same on every rank.
+    if (prm.sgs != SgsModel::none)
+      MPI_Allreduce(MPI_IN_PLACE, &lam, 1, MPI_DOUBLE, MPI_MAX, g.comm);
     return std::min(dt, 2.0 / lam);
   }
 };
@@ -314,10 +346,13 @@ double ChannelSolver::bulk_velocity() const {
   return impl_->bulk();
 }
 double ChannelSolver::stable_dt() const {
-  return impl_->stable_dt();
+  return impl_->stable_dt(impl_->rate_convective());
 }
 double ChannelSolver::cfl(double dt) const {
   return dt * impl_->rate_convective();
+}
+const PhaseTimes& ChannelSolver::phase_times() const {
+  return impl_->times;
 }
 const std::vector<double>& ChannelSolver::dynamic_coefficient() const {
   return impl_->sgs_work.coefficient;
@@ -387,8 +422,8 @@ void ChannelSolver::set_state(const std::vector<double>& u, const std::vector<do
   set_interior(m.v, v);
   set_interior(m.w, w);
   set_interior(m.p, p);
-  m.velocity_halo();
-  update_halo(m.p, m.g, Wall::even);
+  m.state_halo();
+  m.rate = -1.0;
   m.t = time;
 }
 
@@ -405,27 +440,37 @@ void ChannelSolver::project() {
   m.velocity_halo();
   m.solve_pressure(1.0);
   m.correct(1.0);
-  m.velocity_halo();
-  update_halo(m.p, m.g, Wall::even);
+  m.state_halo();
+  m.rate = -1.0;
 }
 
 StepInfo ChannelSolver::step(double dt, double dt_max) {
   Impl& m = *impl_;
-  m.velocity_halo();
+  // The state's halos are valid on entry (set by the setters and by the last substage).
   // The SGS model is evaluated once per step, on the state at its start: ν_t enters the step
   // size, and its force ∂_j(2 ν_t S_ij) is held over the three substages as an explicit term
   // (first order in time for the SGS term alone; the rest of the step stays RK3). A restarted
   // run, which has no ν_t yet, takes the same steps.
   if (m.prm.sgs != SgsModel::none) m.subgrid_model();
-  if (dt <= 0) dt = m.prm.dt > 0 ? m.prm.dt : m.stable_dt();
+  PhaseTimer tr(&m.times, Phase::reduce);
+  if (dt <= 0 && m.prm.dt > 0) {
+    dt = m.prm.dt;
+  } else if (dt <= 0) {
+    // The convective rate of this state was measured at the end of the last step.
+    if (m.rate < 0) m.rate = m.rate_convective();
+    dt = m.stable_dt(m.rate);
+  }
   if (dt_max > 0) dt = std::min(dt, dt_max);
+  tr.stop();
   m.force_mean = 0.0;
   for (int s = 0; s < 3; ++s) m.substage(s, dt);
-  m.velocity_halo();
   m.t += dt;
   m.dt_last = dt;
   ++m.nsteps;
-  return {dt, cfl(dt)};
+  ++m.times.steps;
+  PhaseTimer tc(&m.times, Phase::reduce);
+  m.rate = m.rate_convective();
+  return {dt, dt * m.rate};
 }
 
 double ChannelSolver::max_divergence() const {

@@ -16,6 +16,7 @@
 
 #include "solvers/channel/field.hpp"
 #include "solvers/channel/params.hpp"
+#include "solvers/channel/timers.hpp"
 
 namespace eddyop::solvers::channel {
 
@@ -63,6 +64,8 @@ class ChannelSolver {
   double last_dt() const;
   // The dynamic model's plane-averaged C(y) (empty for other models).
   const std::vector<double>& dynamic_coefficient() const;
+  // Wall seconds of each phase of step(), summed over the steps so far (this rank).
+  const PhaseTimes& phase_times() const;
 
   // Fields with their halos, for statistics and output.
   const Field& u() const;
