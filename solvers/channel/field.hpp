@@ -48,6 +48,9 @@ struct Field {
 // neighbouring ranks (periodic). Collective over g.comm.
 void update_halo(Field& f, const Grid& g, Wall wall);
 
+// Periodic x and the wall ghosts only: the z ghost planes are left as they are.
+void update_halo_local(Field& f, Wall wall);
+
 // The same for several fields at once, their z planes exchanged together (one synchronisation
 // instead of one per field). At most kMaxHaloFields fields.
 struct HaloField {

@@ -38,21 +38,27 @@ void wall_ghosts(Field& f, Wall wall) {
   }
 }
 
+void periodic_x(Field& f) {
+  const int nx = f.nx;
+  for (int k = 0; k < f.nzl; ++k)
+    for (int j = -1; j <= f.ncy; ++j) {
+      double* r = f.row(j, k);
+      r[-2] = r[nx - 2];
+      r[-1] = r[nx - 1];
+      r[nx] = r[0];
+      r[nx + 1] = r[1];
+    }
+}
+
 }  // namespace
 
+void update_halo_local(Field& f, Wall wall) {
+  periodic_x(f);
+  wall_ghosts(f, wall);
+}
+
 void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
-  for (const HaloField& h : fields) {
-    Field& f = *h.field;
-    const int nx = f.nx;
-    for (int k = 0; k < f.nzl; ++k)
-      for (int j = -1; j <= f.ncy; ++j) {
-        double* r = f.row(j, k);
-        r[-2] = r[nx - 2];
-        r[-1] = r[nx - 1];
-        r[nx] = r[0];
-        r[nx + 1] = r[1];
-      }
-  }
+  for (const HaloField& h : fields) periodic_x(*h.field);
   if (g.size == 1) {
     for (const HaloField& h : fields) {
       Field& f = *h.field;

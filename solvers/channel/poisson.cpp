@@ -23,11 +23,14 @@ struct Poisson::Impl {
   int nx, nxh, ncy, nz, nzl;
   std::vector<int> l_start, l_count;  // x-wavenumber slabs of every rank
   int l0 = 0, nl = 0;
-  detail::FftwPtr<double> real;         // (nzl, ncy, nx)
-  detail::FftwPtr<fftw_complex> spec;   // (nzl, ncy, nxh) after the x FFT
+  int nzb = 0;                          // planes coming back: nzl, and on P > 1 the one above
+  detail::FftwPtr<double> real;         // (nzb, ncy, nx)
+  detail::FftwPtr<fftw_complex> spec;   // (nzb, ncy, nxh) after the x FFT
   detail::FftwPtr<fftw_complex> trans;  // (nz, ncy, nl) where z is complete
   std::vector<double> send, recv;       // all-to-all buffers
   std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
+  // The way back carries one plane more per rank: the plane above its slab (periodic).
+  std::vector<int> back_send_counts, back_send_displs, back_recv_counts, back_recv_displs;
   detail::Plan x_forward, x_backward, z_forward, z_backward;
   // Thomas factors per (k, j, 2 l + re/im): inverse pivots and modified upper diagonal, and the
   // lower diagonal per j. Duplicated for the real and imaginary parts so that the sweeps run
@@ -46,26 +49,26 @@ struct Poisson::Impl {
     }
     l0 = l_start[g.rank];
     nl = l_count[g.rank];
-    real = detail::fftw_alloc<double>(static_cast<std::size_t>(nzl) * ncy * nx);
-    spec = detail::fftw_alloc<fftw_complex>(static_cast<std::size_t>(nzl) * ncy * nxh);
+    nzb = g.size > 1 ? nzl + 1 : nzl;
+    real = detail::fftw_alloc<double>(static_cast<std::size_t>(nzb) * ncy * nx);
+    spec = detail::fftw_alloc<fftw_complex>(static_cast<std::size_t>(nzb) * ncy * nxh);
     const unsigned flag = planner_flag(planner);
-    const int lines = nzl * ncy;
+    const int lines = nzl * ncy, lines_back = nzb * ncy;
     x_forward.reset(fftw_plan_many_dft_r2c(1, &nx, lines, real.get(), nullptr, 1, nx, spec.get(),
                                            nullptr, 1, nxh, flag));
-    x_backward.reset(fftw_plan_many_dft_c2r(1, &nx, lines, spec.get(), nullptr, 1, nxh, real.get(),
-                                            nullptr, 1, nx, flag));
+    x_backward.reset(fftw_plan_many_dft_c2r(1, &nx, lines_back, spec.get(), nullptr, 1, nxh,
+                                            real.get(), nullptr, 1, nx, flag));
     fftw_complex* zbuf = spec.get();
     if (g.size > 1) {
       trans =
           detail::fftw_alloc<fftw_complex>(static_cast<std::size_t>(nz) * ncy * std::max(nl, 1));
       zbuf = trans.get();
-      send.resize(2L * nzl * ncy * nxh);
-      recv.resize(2L * nz * ncy * std::max(nl, 1));
-      send_counts.resize(g.size);
-      send_displs.resize(g.size);
-      recv_counts.resize(g.size);
-      recv_displs.resize(g.size);
-      int so = 0, ro = 0;
+      send.resize(2L * nzb * ncy * nxh);
+      recv.resize(2L * (nz + g.size) * ncy * std::max(nl, 1));
+      for (auto* v : {&send_counts, &send_displs, &recv_counts, &recv_displs, &back_send_counts,
+                      &back_send_displs, &back_recv_counts, &back_recv_displs})
+        v->resize(g.size);
+      int so = 0, ro = 0, bso = 0, bro = 0;
       for (int r = 0; r < g.size; ++r) {
         send_counts[r] = 2 * nzl * ncy * l_count[r];
         send_displs[r] = so;
@@ -73,6 +76,12 @@ struct Poisson::Impl {
         recv_counts[r] = 2 * g.z_count[r] * ncy * nl;
         recv_displs[r] = ro;
         ro += recv_counts[r];
+        back_send_counts[r] = 2 * (g.z_count[r] + 1) * ncy * nl;
+        back_send_displs[r] = bso;
+        bso += back_send_counts[r];
+        back_recv_counts[r] = 2 * nzb * ncy * l_count[r];
+        back_recv_displs[r] = bro;
+        bro += back_recv_counts[r];
       }
     }
     // z transforms over the z-complete layout (nz, ncy*nl): stride ncy*nl, one per column.
@@ -144,21 +153,24 @@ struct Poisson::Impl {
       }
   }
 
-  void transpose_backward() {  // (nz, ncy, nl) -> (nzl, ncy, nxh)
+  // (nz, ncy, nl) -> (nzl + 1, ncy, nxh): each rank gets its planes and the one above them, so
+  // that φ's upper z ghost plane needs no exchange of its own.
+  void transpose_backward() {
     const double* t = reinterpret_cast<const double*>(trans.get());
     std::size_t o = 0;
     for (int r = 0; r < g.size; ++r)
-      for (int k = 0; k < g.z_count[r]; ++k) {
-        const long kg = g.z_start[r] + k;
+      for (int k = 0; k <= g.z_count[r]; ++k) {
+        const long kg = (g.z_start[r] + k) % nz;
         std::copy(t + 2L * kg * ncy * nl, t + 2L * (kg + 1) * ncy * nl, recv.begin() + o);
         o += 2L * ncy * nl;
       }
-    MPI_Alltoallv(recv.data(), recv_counts.data(), recv_displs.data(), MPI_DOUBLE, send.data(),
-                  send_counts.data(), send_displs.data(), MPI_DOUBLE, g.comm);
+    MPI_Alltoallv(recv.data(), back_send_counts.data(), back_send_displs.data(), MPI_DOUBLE,
+                  send.data(), back_recv_counts.data(), back_recv_displs.data(), MPI_DOUBLE,
+                  g.comm);
     double* s = reinterpret_cast<double*>(spec.get());
     o = 0;
     for (int r = 0; r < g.size; ++r)
-      for (int k = 0; k < nzl; ++k)
+      for (int k = 0; k < nzb; ++k)
         for (int j = 0; j < ncy; ++j) {
           double* to = s + 2L * ((static_cast<long>(k) * ncy + j) * nxh + l_start[r]);
           std::copy(send.begin() + o, send.begin() + o + 2L * l_count[r], to);
@@ -190,7 +202,7 @@ struct Poisson::Impl {
     }
   }
 
-  void solve(double* rhs, PhaseTimes* times) {
+  void solve(double* rhs, double* above, PhaseTimes* times) {
     const std::size_t n = static_cast<std::size_t>(nzl) * ncy * nx;
     const double scale = 1.0 / (static_cast<double>(nx) * nz);  // FFTW does not normalise
     PhaseTimer tx(times, Phase::fft_x);
@@ -220,14 +232,17 @@ struct Poisson::Impl {
     PhaseTimer tx2(times, Phase::fft_x);
     fftw_execute(x_backward.get());
     std::copy(real.get(), real.get() + n, rhs);
+    const std::size_t plane = static_cast<std::size_t>(ncy) * nx;
+    if (above != nullptr)  // on one rank the plane above the slab is its first (periodic z)
+      std::copy(real.get() + (nzb > nzl ? n : 0), real.get() + (nzb > nzl ? n : 0) + plane, above);
   }
 };
 
 Poisson::Poisson(const Grid& g, const std::string& planner)
     : impl_(std::make_unique<Impl>(g, planner)) {}
 Poisson::~Poisson() = default;
-void Poisson::solve(double* rhs, PhaseTimes* times) {
-  impl_->solve(rhs, times);
+void Poisson::solve(double* rhs, double* above, PhaseTimes* times) {
+  impl_->solve(rhs, above, times);
 }
 
 }  // namespace eddyop::solvers::channel

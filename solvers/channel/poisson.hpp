@@ -6,7 +6,8 @@
 //
 // Layouts: the right-hand side arrives as this rank's z slab (nzl, ncy, nx); after the x FFT the
 // ranks exchange blocks (MPI all-to-all) so that each holds every z for a slab of x wavenumbers
-// (nz, ncy, nxh_l), where the z FFTs and y solves are local, and the way back is the mirror.
+// (nz, ncy, nxh_l), where the z FFTs and y solves are local, and the way back is the mirror,
+// with one plane more per rank (the plane above its slab).
 // Plans are made once; solve() allocates nothing.
 #pragma once
 
@@ -27,9 +28,11 @@ class Poisson {
   Poisson& operator=(const Poisson&) = delete;
 
   // Overwrites `rhs` (nzl, ncy, nx) with φ solving L φ = rhs; rhs must sum to zero over the
-  // domain (weighted by the cell volumes), which a divergence does. Its phases are added to
-  // `times` when given.
-  void solve(double* rhs /* (nzl, ncy, nx) */, PhaseTimes* times = nullptr);
+  // domain (weighted by the cell volumes), which a divergence does. `above`, when given, gets φ
+  // on the plane just above the slab (global z0 + nzl, periodic), which comes back with the
+  // transpose at the cost of one plane more. The phases are added to `times` when given.
+  void solve(double* rhs /* (nzl, ncy, nx) */, double* above /* (ncy, nx) */ = nullptr,
+             PhaseTimes* times = nullptr);
 
  private:
   struct Impl;
