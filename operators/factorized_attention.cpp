@@ -181,6 +181,46 @@ void swap_outer(T* dst, const T* src, Index A, Index Bn, Index Z, T beta) {
   });
 }
 
+// Two running sums over a row in kLanes independent lanes (so that the loop vectorises without
+// reassociation), each lane a short float sum, combined in double: first() and second().
+template <class T>
+struct Sums2 {
+  static constexpr int kLanes = 16;
+  T a[kLanes] = {}, b[kLanes] = {};
+  // a += r - c, b += (r - c)^2
+  void add_shifted(const T* r, Index n, T c) {
+    Index q = 0;
+    for (; q + kLanes <= n; q += kLanes)
+      for (int k = 0; k < kLanes; ++k) {
+        const T e = r[q + k] - c;
+        a[k] += e;
+        b[k] += e * e;
+      }
+    for (int k = 0; q < n; ++q, ++k) {
+      const T e = r[q] - c;
+      a[k] += e;
+      b[k] += e * e;
+    }
+  }
+  // a += r
+  void add(const T* r, Index n) {
+    Index q = 0;
+    for (; q + kLanes <= n; q += kLanes)
+      for (int k = 0; k < kLanes; ++k) a[k] += r[q + k];
+    for (int k = 0; q < n; ++q, ++k) a[k] += r[q];
+  }
+  double first() const {
+    double s = 0;
+    for (int k = 0; k < kLanes; ++k) s += static_cast<double>(a[k]);
+    return s;
+  }
+  double second() const {
+    double s = 0;
+    for (int k = 0; k < kLanes; ++k) s += static_cast<double>(b[k]);
+    return s;
+  }
+};
+
 template <class T>
 void fill(T* p, Index n, T value) {
   host_for("eddyop::factorized_mix::fill", n, [=](Index i) { p[i] = value; });
@@ -201,16 +241,17 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
   const double inv_n = 1.0 / static_cast<double>(P * Q);
   host_for("eddyop::factorized_mix::forward::stats", D, [=](Index d) {
+    // Sums of e = z - c, c = one of the values (a shift against cancellation in E[e^2] - E[e]^2).
+    const T c = z[d * Q];
     double s = 0, s2 = 0;
     for (Index p = 0; p < P; ++p) {
-      const T* r = z + (p * D + d) * Q;
-      for (Index q = 0; q < Q; ++q) {
-        const double v = static_cast<double>(r[q]);
-        s += v;
-        s2 += v * v;
-      }
+      Sums2<T> a;
+      a.add_shifted(z + (p * D + d) * Q, Q, c);
+      s += a.first();
+      s2 += a.second();
     }
-    const double m = s * inv_n, var = std::max(s2 * inv_n - m * m, 0.0);
+    const double e = s * inv_n, var = std::max(s2 * inv_n - e * e, 0.0);
+    const double m = static_cast<double>(c) + e;
     mu[d] = static_cast<T>(m);
     rstd[d] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
   });
@@ -228,7 +269,10 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
 }
 
 // From dy (P, Cout, Q): dz (P, D, Q) through the projection and the InstanceNorm, and
-// dwo_g += dy zn^T (when dwo). rowsum (Cout): sum of dy over the points.
+// dwo_g += dy zn^T (when dwo). rowsum (Cout): sum of dy over the points. The InstanceNorm's two
+// sums over the points come from the small matrices, not from a pass over the field:
+// sum_p dzn[d, p] = sum_c wo[c, d] rowsum[c] and sum_p dzn[d, p] (z[d, p] - mu_d) =
+// sum_c wo[c, d] (tm[c, d] - rowsum[c] mu_d) with tm = dy z^T, which dwo needs anyway.
 template <class T>
 void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum, const T* z,
                     const T* mu, const T* rstd, const T* wo, const Group& g) {
@@ -237,32 +281,29 @@ void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rows
            [=](Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
   for (Index p = 0; p < P; ++p)  // dzn = wo_g^T dy
     gemm(dz + p * D * Q, wc, dy + p * Cout * Q, D, Q, Cout, Trans::yes, Trans::no, T(1), T(0));
-  if (dwo) {  // dwo_g[c, d] += rstd_d (sum_p dy[c, p] z[d, p] - rowsum[c] mu_d)
-    for (Index p = 0; p < P; ++p)
-      gemm(tm, dy + p * Cout * Q, z + p * D * Q, Cout, D, Q, Trans::no, Trans::yes, T(1),
-           p == 0 ? T(0) : T(1));
+  for (Index p = 0; p < P; ++p)  // tm = sum_p dy[c, p] z[d, p]
+    gemm(tm, dy + p * Cout * Q, z + p * D * Q, Cout, D, Q, Trans::no, Trans::yes, T(1),
+         p == 0 ? T(0) : T(1));
+  if (dwo)  // dwo_g[c, d] += rstd_d (tm[c, d] - rowsum[c] mu_d)
     host_for("eddyop::factorized_mix::backward::dwo", Cout * D, [=](Index i) {
       const Index c = i / D, d = i % D;
       dwo[c * Cz + col + d] +=
           static_cast<T>(static_cast<double>(rstd[d]) *
                          (static_cast<double>(tm[i]) - rowsum[c] * static_cast<double>(mu[d])));
     });
-  }
   // dz = rstd (dzn - mean(dzn) - zn mean(dzn zn)), zn = (z - mu) rstd.
   const double inv_n = 1.0 / static_cast<double>(P * Q);
   host_for("eddyop::factorized_mix::backward::norm", D, [=](Index d) {
-    double s1 = 0, s2 = 0;
-    for (Index p = 0; p < P; ++p) {
-      const T* r = z + (p * D + d) * Q;
-      const T* e = dz + (p * D + d) * Q;
-      for (Index q = 0; q < Q; ++q) {
-        s1 += static_cast<double>(e[q]);
-        s2 += static_cast<double>(e[q]) * static_cast<double>(r[q]);
-      }
+    const double m = static_cast<double>(mu[d]);
+    double s1 = 0, s2 = 0;  // sums of dzn and of dzn (z - mu) over the points
+    for (Index c = 0; c < Cout; ++c) {
+      const double w = static_cast<double>(wc[c * D + d]);
+      s1 += w * rowsum[c];
+      s2 += w * (static_cast<double>(tm[c * D + d]) - rowsum[c] * m);
     }
-    const double rs = static_cast<double>(rstd[d]), m = static_cast<double>(mu[d]);
-    const T a = static_cast<T>(s1 * inv_n);                       // mean(dzn)
-    const T b = static_cast<T>(rs * rs * (s2 - m * s1) * inv_n);  // mean(dzn zn) rstd
+    const double rs = static_cast<double>(rstd[d]);
+    const T a = static_cast<T>(s1 * inv_n);            // mean(dzn)
+    const T b = static_cast<T>(rs * rs * s2 * inv_n);  // mean(dzn zn) rstd
     const T md = mu[d], rd = rstd[d];
     for (Index p = 0; p < P; ++p) {
       const T* r = z + (p * D + d) * Q;
@@ -390,14 +431,12 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         const T* dyb = y->grad.ptr() + b * Cout * N;
         const T* ub = u->value.ptr() + b * N * C;
         swap_outer(dyt, dyb, Cout * X, Y, Z, T(0));  // (Y, Cout X, Z)
-        for (Index c = 0; c < Cout; ++c) {
-          double s = 0;
-          Kokkos::parallel_reduce(
-              "eddyop::factorized_mix::backward::rowsum", range(N),
-              KOKKOS_LAMBDA(Index i, double& acc) { acc += static_cast<double>(dyb[c * N + i]); },
-              s);
-          rowsum[static_cast<std::size_t>(c)] = s;
-        }
+        double* rs = rowsum.data();
+        host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
+          Sums2<T> acc;
+          acc.add(dyb + c * N, N);
+          rs[c] = acc.first();
+        });
         for (Index h = 0; h < H; ++h) {
           const Index p = b * H + h;
           const T* Kx = kx->value.ptr() + p * X * X;
@@ -406,14 +445,13 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           auto stats = [&](Index grp) { return (p * G + grp) * D; };
           gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
           if (!chained) {
-            fill(dv, S, T(0));
             Group g = gd;
             g.col = (h * 3 + 0) * D;
             apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
             group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
                            rstd.ptr() + stats(0), w, g);
             if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
-            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(1));
+            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
             g.col = (h * 3 + 2) * D;
             apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
             group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(2),

@@ -190,13 +190,16 @@ TEST(IFactFormerOps, FactorizedMixMatchesComposedOps) {
     expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
     expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
     expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
+    // rows of 16 values and more: the lane sums with and without a tail
+    expect_mix_matches_ops(chained, 1, 2, 2, 5, 4, 7, 3, 2);
   }
 }
 
 TEST(IFactFormerOps, FactorizedMixGradients) {
   for (bool chained : {false, true}) {
     // B, H, D, X, Y, Z, C, Cout
-    const Index s[2][8] = {{2, 2, 2, 3, 4, 2, 3, 2}, {1, 1, 1, 2, 3, 1, 2, 1}};
+    const Index s[3][8] = {
+        {2, 2, 2, 3, 4, 2, 3, 2}, {1, 1, 1, 2, 3, 1, 2, 1}, {1, 1, 2, 5, 2, 4, 2, 2}};
     for (const auto& d : s) {
       const Index B = d[0], H = d[1], D = d[2], X = d[3], Y = d[4], Z = d[5], C = d[6], Co = d[7];
       expect_gradients({Shape{B, X * Y * Z, C}, Shape{H * D, C}, Shape{B, H, X, X},
