@@ -1,6 +1,11 @@
 #include "solvers/channel/grid.hpp"
 
+#include <petscdmda.h>
+
 #include <cmath>
+
+#include "solvers/channel/field.hpp"
+#include "solvers/petsc_error.hpp"
 
 namespace eddyop::solvers::channel {
 
@@ -16,6 +21,21 @@ std::vector<double> tanh_faces(int ncy, double ly, double stretching) {
   }
   return f;
 }
+
+namespace {
+
+// The DMDA of the cells: periodic in x and z, bounded in y, split into z slabs only (the FFT
+// pressure solve needs whole x-y planes), with the fields' ghost width.
+PetscErrorCode create_slabs(MPI_Comm comm, int nx, int ncy, int nz, int size, DM* da) {
+  PetscFunctionBeginUser;
+  PetscCall(DMDACreate3d(comm, DM_BOUNDARY_PERIODIC, DM_BOUNDARY_NONE, DM_BOUNDARY_PERIODIC,
+                         DMDA_STENCIL_BOX, nx, ncy, nz, 1, 1, size, 1, kGhost, nullptr, nullptr,
+                         nullptr, da));
+  PetscCall(DMSetUp(*da));
+  PetscFunctionReturn(0);
+}
+
+}  // namespace
 
 Grid make_grid(const ChannelParams& p, MPI_Comm comm) {
   Grid g;
@@ -52,16 +72,30 @@ Grid make_grid(const ChannelParams& p, MPI_Comm comm) {
   g.comm = comm;
   MPI_Comm_rank(comm, &g.rank);
   MPI_Comm_size(comm, &g.size);
+  DM da = nullptr;
+  petsc_check(create_slabs(comm, g.nx, g.ncy, g.nz, g.size, &da), "channel",
+              "the DMDA of the channel grid");
+  g.da.reset(da, [](DM d) { DMDestroy(&d); });
+  const PetscInt* lz = nullptr;
+  petsc_check(DMDAGetOwnershipRanges(da, nullptr, nullptr, &lz), "channel",
+              "DMDAGetOwnershipRanges");
   g.z_start.resize(g.size);
   g.z_count.resize(g.size);
   int start = 0;
   for (int r = 0; r < g.size; ++r) {
-    g.z_count[r] = p.nz / g.size + (r < p.nz % g.size ? 1 : 0);
+    g.z_count[r] = static_cast<int>(lz[r]);
     g.z_start[r] = start;
     start += g.z_count[r];
   }
-  g.z0 = g.z_start[g.rank];
-  g.nzl = g.z_count[g.rank];
+  PetscInt xs = 0, ys = 0, zs = 0, xm = 0, ym = 0, zm = 0;
+  petsc_check(DMDAGetCorners(da, &xs, &ys, &zs, &xm, &ym, &zm), "channel", "DMDAGetCorners");
+  g.z0 = static_cast<int>(zs);
+  g.nzl = static_cast<int>(zm);
+  // The 27 neighbours, x fastest: (1, 1, 0) is the slab below, (1, 1, 2) the one above.
+  const PetscMPIInt* nb = nullptr;
+  petsc_check(DMDAGetNeighbors(da, &nb), "channel", "DMDAGetNeighbors");
+  g.z_down = nb[1 + 3 * 1 + 9 * 0];
+  g.z_up = nb[1 + 3 * 1 + 9 * 2];
   return g;
 }
 

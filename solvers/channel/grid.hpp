@@ -6,11 +6,16 @@
 // stretched, with faces yf[j] (top of cell j, yf[-1] = 0) and centres yc[j].
 //
 // Each rank holds the z planes [z0, z0 + nzl) with every x and y (a z slab); the pressure solve
-// transposes to slabs of x wavenumbers for its z FFTs and y solves (poisson.hpp).
+// transposes to slabs of x wavenumbers for its z FFTs and y solves (poisson.hpp). The slabs are
+// those of a PETSc DMDA (periodic x and z, walls in y, 1 × 1 × P processes, stencil width
+// kGhost), which the grid keeps for PETSc-side tools.
 #pragma once
 
 #include <mpi.h>
+#include <petscdm.h>
 
+#include <memory>
+#include <type_traits>
 #include <vector>
 
 #include "solvers/channel/params.hpp"
@@ -30,6 +35,9 @@ struct Grid {
   int rank = 0, size = 1;
   int z0 = 0, nzl = 0;                // this rank's z planes
   std::vector<int> z_start, z_count;  // every rank's planes
+  int z_down = 0, z_up = 0;           // the ranks of the slabs below and above (periodic)
+  // The DMDA the slabs come from (shared by copies of the grid, destroyed with the last).
+  std::shared_ptr<std::remove_pointer_t<DM>> da;
 
   // Accessors with the ghost offset applied.
   double Yf(int j) const { return yf[j + 1]; }
@@ -42,8 +50,8 @@ struct Grid {
 // y faces of the tanh grid: yf(s) = ly/2 (1 + tanh(β(2s - 1)) / tanh β), s = j / ncy.
 std::vector<double> tanh_faces(int ncy, double ly, double stretching);  // (ncy + 1), from 0
 
-// Builds the grid for `p` split over `comm` (PETSc's ownership rule: the first nz % size ranks
-// get one plane more).
+// Builds the grid for `p` split over `comm` by a DMDA (PETSc's ownership rule: the first
+// nz % size ranks get one plane more). Collective; PETSc must be initialised.
 Grid make_grid(const ChannelParams& p, MPI_Comm comm);
 
 }  // namespace eddyop::solvers::channel

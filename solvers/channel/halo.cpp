@@ -69,8 +69,7 @@ void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
     }
   } else {
     // Every field's planes in flight at once: one synchronisation for all of them.
-    const int up = (g.rank + 1) % g.size;
-    const int down = (g.rank + g.size - 1) % g.size;
+    const int up = g.z_up, down = g.z_down;
     MPI_Request req[4 * kMaxHaloFields];
     int n = 0, tag = 0;
     assert(fields.size() <= static_cast<std::size_t>(kMaxHaloFields));

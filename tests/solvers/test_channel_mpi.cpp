@@ -3,6 +3,7 @@
 // and a checkpoint written by two ranks match those of one.
 #include <gtest/gtest.h>
 #include <mpi.h>
+#include <petscdmda.h>
 
 #include <algorithm>
 #include <cmath>
@@ -23,6 +24,41 @@ ChannelParams small(SgsModel model) {
 }
 
 }  // namespace
+
+TEST(ChannelMpi, SlabsAndNeighboursComeFromTheDmda) {
+  ChannelParams p = small(SgsModel::none);
+  p.nz = 9;  // not divisible by 2: the first rank gets one plane more
+  const Grid g = make_grid(p, MPI_COMM_WORLD);
+  ASSERT_TRUE(g.da);
+  PetscInt dim = 0, M = 0, N = 0, P = 0, m = 0, n = 0, q = 0, dof = 0, s = 0;
+  DMBoundaryType bx, by, bz;
+  DMDAStencilType st;
+  ASSERT_EQ(DMDAGetInfo(g.da.get(), &dim, &M, &N, &P, &m, &n, &q, &dof, &s, &bx, &by, &bz, &st), 0);
+  EXPECT_EQ(dim, 3);
+  EXPECT_EQ(M, g.nx);
+  EXPECT_EQ(N, g.ncy);
+  EXPECT_EQ(P, 9);
+  EXPECT_EQ(m, 1);
+  EXPECT_EQ(n, 1);
+  EXPECT_EQ(q, g.size);
+  EXPECT_EQ(s, kGhost);
+  EXPECT_EQ(bx, DM_BOUNDARY_PERIODIC);
+  EXPECT_EQ(by, DM_BOUNDARY_NONE);
+  EXPECT_EQ(bz, DM_BOUNDARY_PERIODIC);
+  int total = 0;
+  for (int r = 0; r < g.size; ++r) {
+    EXPECT_EQ(g.z_start[r], total);
+    EXPECT_EQ(g.z_count[r], 9 / g.size + (r < 9 % g.size ? 1 : 0));
+    total += g.z_count[r];
+  }
+  EXPECT_EQ(total, 9);
+  EXPECT_EQ(g.z0, g.z_start[g.rank]);
+  EXPECT_EQ(g.nzl, g.z_count[g.rank]);
+  EXPECT_EQ(g.z_up, (g.rank + 1) % g.size);
+  EXPECT_EQ(g.z_down, (g.rank + g.size - 1) % g.size);
+  const Grid copy = g;  // copies share the DM
+  EXPECT_EQ(copy.da.get(), g.da.get());
+}
 
 TEST(ChannelMpi, TwoRanksGiveTheOneRankResultToRoundOff) {
   for (SgsModel model : {SgsModel::none, SgsModel::dynamic_smagorinsky}) {
