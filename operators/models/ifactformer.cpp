@@ -1,5 +1,6 @@
 #include "operators/models/ifactformer.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
@@ -154,6 +155,73 @@ Var<T> residual_gelu_project(tensor::Tape<T>& tape, const Var<T>& h, const Var<T
           });
         }
       }
+    });
+  return y;
+}
+
+// The grouped lift, fused: y (B, Co, N) = GELU(w[o] x[b, o / G, n] + bias[o]) for x (B, Ci, N),
+// w and bias (Co), G = Co / Ci. One pass each way instead of a broadcast multiply, a broadcast
+// add and a GELU; the backward recomputes the pre-activation and sums the parameter gradients per
+// channel (one channel per part, so without races).
+template <class T>
+Var<T> grouped_lift_gelu(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w,
+                         const Var<T>& bias, Index B, Index Ci, Index Co, Index N) {
+  EDDYOP_CHECK(x->value.numel() == B * Ci * N && w->value.numel() == Co &&
+                   bias->value.numel() == Co && Co % Ci == 0,
+               "ifactformer", "grouped lift of " << x->shape().str() << " by " << w->shape().str());
+  const Index G = Co / Ci;
+  auto y =
+      tape.make(Shape{B, Co, N}, tape.needs_grad(x) || tape.needs_grad(w) || tape.needs_grad(bias));
+  const T* xp = x->value.ptr();
+  const T* wp = w->value.ptr();
+  const T* bp = bias->value.ptr();
+  T* yp = y->value.ptr();
+  ops::host_for("eddyop::IFactFormer::lift::forward", B * Co, [=](Index r) {
+    const Index b = r / Co, o = r % Co;
+    const T* xr = xp + (b * Ci + o / G) * N;
+    const T wo = wp[o], bo = bp[o];
+    T* yr = yp + r * N;
+    for (Index n = 0; n < N; ++n) yr[n] = ops::detail::gelu_value(wo * xr[n] + bo);
+  });
+  if (y->requires_grad)
+    tape.record("eddyop::IFactFormer::lift::backward", [&tape, x, w, bias, y, B, Ci, Co, N, G]() {
+      if (y->grad.empty()) return;
+      const T* xv = x->value.ptr();
+      const T* wv = w->value.ptr();
+      const T* bv = bias->value.ptr();
+      const T* dy = y->grad.ptr();
+      T* dw = tape.needs_grad(w) ? tape.grad(w).ptr() : nullptr;
+      T* db = tape.needs_grad(bias) ? tape.grad(bias).ptr() : nullptr;
+      T* dx = tape.needs_grad(x) ? tape.grad(x).ptr() : nullptr;
+      // Per input channel c (its G outputs in order): parameter sums and dx without races.
+      ops::host_for("eddyop::IFactFormer::lift::backward", Ci, [=](Index c) {
+        for (Index o = c * G; o < (c + 1) * G; ++o) {
+          double sw = 0, sb = 0;
+          for (Index b = 0; b < B; ++b) {
+            const T* xr = xv + (b * Ci + c) * N;
+            const T* g = dy + (b * Co + o) * N;
+            T* dxr = dx ? dx + (b * Ci + c) * N : nullptr;
+            constexpr int L = 16;
+            T aw[L] = {}, ab[L] = {};
+            for (Index n0 = 0; n0 < N; n0 += L) {
+              const int m = static_cast<int>(std::min<Index>(L, N - n0));
+              for (int k = 0; k < m; ++k) {
+                const T xe = xr[n0 + k];
+                const T d = g[n0 + k] * ops::detail::gelu_derivative(wv[o] * xe + bv[o]);
+                aw[k] += d * xe;
+                ab[k] += d;
+                if (dxr) dxr[n0 + k] += wv[o] * d;
+              }
+            }
+            for (int k = 0; k < L; ++k) {
+              sw += static_cast<double>(aw[k]);
+              sb += static_cast<double>(ab[k]);
+            }
+          }
+          if (dw) dw[o] += static_cast<T>(sw);
+          if (db) db[o] += static_cast<T>(sb);
+        }
+      });
     });
   return y;
 }
@@ -450,13 +518,9 @@ Var<T> IFactFormer<T>::forward(tensor::Tape<T>& tape, const Var<T>& x) {
                "input " << xs.str() << " is not (B, " << o.in_channels << ", X, Y, Z)");
   Kokkos::Profiling::pushRegion("eddyop::IFactFormer::forward");
   const Index B = xs[0], X = xs[2], Y = xs[3], Z = xs[4], N = X * Y * Z, Cin = o.in_channels;
-  const Index G = o.lift_channels / Cin;
   // Grouped lift: output channel c sees input channel c / G.
-  Var<T> h =
-      ops::mul(tape, view(tape, x, Shape{B, Cin, 1, N}), view(tape, lift0_w_, Shape{Cin, G, 1}));
-  h = ops::add(tape, view(tape, h, Shape{B, o.lift_channels, N}),
-               view(tape, lift0_b_, Shape{o.lift_channels, 1}));
-  h = project(tape, ops::gelu(tape, h), lift1_w_, B, N, false, true);  // (B, N, C)
+  Var<T> h = grouped_lift_gelu(tape, x, lift0_w_, lift0_b_, B, Cin, o.lift_channels, N);
+  h = project(tape, h, lift1_w_, B, N, false, true);  // (B, N, C)
   h = ops::add(tape, h, ops::linear(tape, tape.input(encoding_features(X, Y, Z)), pe_w_, pe_b_));
   const Shape grid{B, X, Y, Z};
   for (Index l = 0; l < o.iterations; ++l) h = block(tape, h, grid);
