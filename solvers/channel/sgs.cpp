@@ -112,12 +112,13 @@ constexpr int kSym[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
 
 // The dynamic model's 21 unfiltered quantities at the n cell centres of one row, point by point
 // (out: (n, 21)): centre velocities, their products, |S| S_ij and S_ij, from the same
-// differences as centre_gradient(). Out of line with restrict parameters, so that GCC keeps the
-// restrict.
-__attribute__((noinline)) void dynamic_row(double* __restrict out, const double* __restrict U,
-                                           const double* __restrict V, const double* __restrict W,
-                                           long sy, long sz, int n, double dxi, double dzi,
-                                           double hx, double hz, double yi, double dyfi) {
+// differences as centre_gradient(); |S| also into `strain` (n), which the eddy viscosity reuses.
+// Out of line with restrict parameters, so that GCC keeps the restrict.
+__attribute__((noinline)) void dynamic_row(double* __restrict out, double* __restrict strain,
+                                           const double* __restrict U, const double* __restrict V,
+                                           const double* __restrict W, long sy, long sz, int n,
+                                           double dxi, double dzi, double hx, double hz, double yi,
+                                           double dyfi) {
   for (int i = 0; i < n; ++i) {
     double d[3][3];
     gradient_at(d, U, V, W, i, sy, sz, dxi, dzi, hx, hz, yi, dyfi);
@@ -129,6 +130,7 @@ __attribute__((noinline)) void dynamic_row(double* __restrict out, const double*
       ss += (s < 3 ? 1.0 : 2.0) * sab[s] * sab[s];
     }
     const double sm = std::sqrt(2.0 * ss);
+    strain[i] = sm;
     double* o = out + static_cast<long>(i) * kDynQ;
     for (int a = 0; a < 3; ++a) o[a] = vel[a];
     for (int s = 0; s < 6; ++s) {
@@ -169,9 +171,11 @@ __attribute__((noinline)) void dynamic_contraction(double* __restrict lm, double
 // The dynamic coefficient C(y): every quantity the Germano identity needs is formed on an
 // extended plane (one cell beyond the slab in x and z), point by point (21 values per point, so
 // that each filter pass is one flat loop with offsets ±21 and ±21 ex), filtered separably (x,
-// then z) and contracted; the plane sums are reduced over the ranks at the end.
-void dynamic_coefficient(std::vector<double>& c_out, const Field& u, const Field& v, const Field& w,
-                         const Grid& g, const ChannelParams& p, SgsWork& work) {
+// then z) and contracted; the plane sums are reduced over the ranks at the end. |S| of every
+// cell goes to `strain` (also on its x ghosts and z ghost planes, which the caller's halo update
+// overwrites).
+void dynamic_coefficient(std::vector<double>& c_out, Field& strain, const Field& u, const Field& v,
+                         const Field& w, const Grid& g, const ChannelParams& p, SgsWork& work) {
   constexpr int Q = kDynQ;
   const int ex = g.nx + 2, ez = g.nzl + 2;
   const long pl = static_cast<long>(ex) * ez;
@@ -188,8 +192,9 @@ void dynamic_coefficient(std::vector<double>& c_out, const Field& u, const Field
     const double yi = 1.0 / (g.Yc(j + 1) - g.Yc(j - 1)), dyfi = 1.0 / g.Dyf(j);
     for (int k = -1; k <= g.nzl; ++k) {
       const long at = u.index(-1, j, k);
-      dynamic_row(raw + (k + 1) * row, u.data.data() + at, v.data.data() + at, w.data.data() + at,
-                  u.sy, u.sz, ex, dxi, dzi, 0.5 * dxi, 0.5 * dzi, yi, dyfi);
+      dynamic_row(raw + (k + 1) * row, strain.data.data() + at, u.data.data() + at,
+                  v.data.data() + at, w.data.data() + at, u.sy, u.sz, ex, dxi, dzi, 0.5 * dxi,
+                  0.5 * dzi, yi, dyfi);
     }
     // (¼, ½, ¼) in x, then in z; the filtered values overwrite the raw ones (interior only).
     for (int k = 0; k < ez; ++k) {
@@ -306,8 +311,19 @@ RowGradient row_gradient(const Field& u, const Field& v, const Field& w, const G
 void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, const Grid& g,
                    const ChannelParams& p, SgsWork& work) {
   if (p.sgs == SgsModel::dynamic_smagorinsky &&
-      (work.update_coefficient || work.coefficient.empty()))
-    dynamic_coefficient(work.coefficient, u, v, w, g, p, work);
+      (work.update_coefficient || work.coefficient.empty())) {
+    // The procedure has formed |S| of every cell already: ν_t = C(y) Δ² |S| without a second
+    // gradient pass.
+    dynamic_coefficient(work.coefficient, nu_t, u, v, w, g, p, work);
+    for (int k = 0; k < g.nzl; ++k)
+      for (int j = 0; j < g.ncy; ++j) {
+        const double delta = delta_of(g, j);
+        const double c = work.coefficient[j] * delta * delta;
+        double* out = nu_t.row(j, k);
+        for (int i = 0; i < g.nx; ++i) out[i] *= c;
+      }
+    return;
+  }
   const double nu = p.nu();
   for (int k = 0; k < g.nzl; ++k)
     for (int j = 0; j < g.ncy; ++j) {
@@ -360,50 +376,90 @@ inline double edge_yz(const double* N, const double* V, const double* W, long o,
   return n * ((V[o + sz] - V[o]) * dzi + (W[o + sy] - W[o]) * yi);
 }
 
-// One (j, k) row of sgs_force: a function of restrict parameters, kept out of line, so that the
-// loop over i vectorises (GCC 12 loses the restrict when it inlines it, and ignores it on locals).
-// Shear stresses 2 ν_t S_ab on the cell edges, ν_t averaged from the four cells around: xy at
-// (x-face i, y-face j), xz at (x-face i, z-face k), yz at (y-face j, z-face k); normal stresses 2
-// ν_t S_aa at the centres.
-__attribute__((noinline)) void sgs_force_row(double* __restrict HU, double* __restrict HV,
-                                             double* __restrict HW, const double* __restrict N,
-                                             const double* __restrict U, const double* __restrict V,
-                                             const double* __restrict W, long sy, long sz, int nx,
-                                             double dxi, double dzi, double dyfi, double dyfp,
-                                             double dyci, double dycm, double vmask) {
+// The three edge stresses 2 ν_t S_xy, 2 ν_t S_xz, 2 ν_t S_yz of n edges of one row, from offset
+// 0 (the caller shifts the pointers): out of line with restrict parameters, so that it
+// vectorises (GCC 12 loses the restrict when it inlines, and ignores it on locals).
+__attribute__((noinline)) void edge_row(double* __restrict xy, double* __restrict xz,
+                                        double* __restrict yz, const double* __restrict N,
+                                        const double* __restrict U, const double* __restrict V,
+                                        const double* __restrict W, long sy, long sz, int n,
+                                        double dxi, double dzi, double yi) {
+  for (int i = 0; i < n; ++i) {
+    xy[i] = edge_xy(N, U, V, i, sy, yi, dxi);
+    xz[i] = edge_xz(N, U, W, i, sz, dzi, dxi);
+    yz[i] = edge_yz(N, V, W, i, sy, sz, yi, dzi);
+  }
+}
+
+// One (j, k) row of sgs_force from the edge stresses of this row (cxy, cxz, cyz, valid from
+// index -1), of the row below (pxy, pyz) and of the same row one plane down (qxz, qyz): each
+// edge is evaluated once. Shear stresses on the cell edges, ν_t averaged from the four cells
+// around: xy at (x-face i, y-face j), xz at (x-face i, z-face k), yz at (y-face j, z-face k);
+// normal stresses 2 ν_t S_aa at the centres.
+__attribute__((noinline)) void sgs_force_row(
+    double* __restrict HU, double* __restrict HV, double* __restrict HW, const double* __restrict N,
+    const double* __restrict U, const double* __restrict V, const double* __restrict W,
+    const double* __restrict cxy, const double* __restrict cxz, const double* __restrict cyz,
+    const double* __restrict pxy, const double* __restrict pyz, const double* __restrict qxz,
+    const double* __restrict qyz, long sy, long sz, int nx, double dxi, double dzi, double dyfi,
+    double dyfp, double dyci, double vmask) {
   for (int i = 0; i < nx; ++i) {
-    const double xy = edge_xy(N, U, V, i, sy, dyci, dxi), xz = edge_xz(N, U, W, i, sz, dzi, dxi),
-                 yz = edge_yz(N, V, W, i, sy, sz, dyci, dzi);
+    const double xy = cxy[i], xz = cxz[i], yz = cyz[i];
     HU[i] = 2.0 * (N[i + 1] * (U[i + 1] - U[i]) - N[i] * (U[i] - U[i - 1])) * dxi * dxi +
-            (xy - edge_xy(N, U, V, i - sy, sy, dycm, dxi)) * dyfi +
-            (xz - edge_xz(N, U, W, i - sz, sz, dzi, dxi)) * dzi;
-    HW[i] = (xz - edge_xz(N, U, W, i - 1, sz, dzi, dxi)) * dxi +
-            (yz - edge_yz(N, V, W, i - sy, sy, sz, dycm, dzi)) * dyfi +
+            (xy - pxy[i]) * dyfi + (xz - qxz[i]) * dzi;
+    HW[i] = (xz - cxz[i - 1]) * dxi + (yz - pyz[i]) * dyfi +
             2.0 * (N[i + sz] * (W[i + sz] - W[i]) - N[i] * (W[i] - W[i - sz])) * dzi * dzi;
     HV[i] =
         vmask *
-        ((xy - edge_xy(N, U, V, i - 1, sy, dyci, dxi)) * dxi +
+        ((xy - cxy[i - 1]) * dxi +
          2.0 * (N[i + sy] * (V[i + sy] - V[i]) * dyfp - N[i] * (V[i] - V[i - sy]) * dyfi) * dyci +
-         (yz - edge_yz(N, V, W, i - sz, sy, sz, dyci, dzi)) * dzi);
+         (yz - qyz[i]) * dzi);
   }
 }
 
 }  // namespace
 
 void sgs_force(Field& fu, Field& fv, Field& fw, const Field& nu_t, const Field& u, const Field& v,
-               const Field& w, const Grid& g) {
+               const Field& w, const Grid& g, SgsWork& work) {
   const long sy = u.sy, sz = u.sz;
+  const int nx = g.nx, ncy = g.ncy;
+  const long len = nx + 1;  // edges of a row from i = -1
   const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz;
-  for (int k = 0; k < g.nzl; ++k)
-    for (int j = 0; j < g.ncy; ++j) {
+  // Edge stresses (each len, index i at [i + 1]): this row, the row below, and every row of
+  // the plane below (xy is not needed there, but kept in step with xz and yz).
+  work.edges.resize(static_cast<std::size_t>(3 * len) * (2 + 2 * ncy));
+  double* cur = work.edges.data();       // xy, xz, yz of row (j, k)
+  double* below = cur + 3 * len;         // of row (j - 1, k)
+  double* plane = below + 3 * len;       // of rows (j, k - 1), j = 0..ncy-1
+  double* next = plane + 3 * len * ncy;  // the same for plane k, filled as the rows go
+  const double* Nd = nu_t.data.data();
+  const double* Ud = u.data.data();
+  const double* Vd = v.data.data();
+  const double* Wd = w.data.data();
+  auto edges = [&](double* e, int j, int k) {
+    const long at = u.index(-1, j, k);
+    edge_row(e, e + len, e + 2 * len, Nd + at, Ud + at, Vd + at, Wd + at, sy, sz, nx + 1, dxi, dzi,
+             1.0 / g.Dyc(j));
+  };
+  for (int j = 0; j < ncy; ++j) edges(plane + 3 * len * j, j, -1);
+  for (int k = 0; k < g.nzl; ++k) {
+    edges(below, -1, k);
+    for (int j = 0; j < ncy; ++j) {
+      edges(cur, j, k);
       const long at = u.index(0, j, k);
-      const double dyfi = 1.0 / g.Dyf(j), dyci = 1.0 / g.Dyc(j), dycm = 1.0 / g.Dyc(j - 1);
+      const double dyfi = 1.0 / g.Dyf(j), dyci = 1.0 / g.Dyc(j);
       const double dyfp = 1.0 / g.Dyf(j + 1);
-      const double vmask = j < g.ncy - 1 ? 1.0 : 0.0;
-      sgs_force_row(fu.data.data() + at, fv.data.data() + at, fw.data.data() + at,
-                    nu_t.data.data() + at, u.data.data() + at, v.data.data() + at,
-                    w.data.data() + at, sy, sz, g.nx, dxi, dzi, dyfi, dyfp, dyci, dycm, vmask);
+      const double vmask = j < ncy - 1 ? 1.0 : 0.0;
+      const double* q = plane + 3 * len * j;
+      sgs_force_row(fu.data.data() + at, fv.data.data() + at, fw.data.data() + at, Nd + at, Ud + at,
+                    Vd + at, Wd + at, cur + 1, cur + len + 1, cur + 2 * len + 1, below + 1,
+                    below + 2 * len + 1, q + len + 1, q + 2 * len + 1, sy, sz, nx, dxi, dzi, dyfi,
+                    dyfp, dyci, vmask);
+      std::copy(cur, cur + 3 * len, next + 3 * len * j);
+      std::swap(cur, below);
     }
+    std::swap(plane, next);
+  }
 }
 
 }  // namespace eddyop::solvers::channel

@@ -38,6 +38,7 @@ struct SgsWork {
   std::vector<double> plane;        // per-plane centre quantities of the dynamic model
   std::vector<double> lm, mm;       // (ncy) plane sums
   std::vector<double> coefficient;  // (ncy) the dynamic C(y) of the last evaluation
+  std::vector<double> edges;        // sgs_force's edge stresses: rows and a plane of them
   // Recompute C(y) on the next call (false: reuse the last C(y)). The solver evaluates the
   // whole model once per step, so it always recomputes.
   bool update_coefficient = true;
@@ -52,7 +53,7 @@ void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, 
 // centres, ν_t averaged to the cell edges for the shear components. nu_t needs its halo (odd at
 // the walls, so that it vanishes there).
 void sgs_force(Field& fu, Field& fv, Field& fw, const Field& nu_t, const Field& u, const Field& v,
-               const Field& w, const Grid& g);
+               const Field& w, const Grid& g, SgsWork& work);
 
 // The centre gradient of the staggered velocity at cell (i, j, k) (halos needed).
 void centre_gradient(Gradient& g_out, const Field& u, const Field& v, const Field& w, const Grid& g,

@@ -82,7 +82,7 @@ struct ChannelSolver::Impl {
     ts.stop();
     halo(nut, Wall::odd);
     PhaseTimer tf(&times, Phase::sgs);
-    sgs_force(su, sv, sw, nut, u, v, w, g);
+    sgs_force(su, sv, sw, nut, u, v, w, g, sgs_work);
   }
 
   void halo(Field& f, Wall wall) {

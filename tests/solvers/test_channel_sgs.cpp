@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "solvers/channel/sgs.hpp"
@@ -227,4 +228,71 @@ TEST(ChannelSgs, FieldKernelsEqualThePointwiseFormulas) {
       }
     EXPECT_LT(worst, 1e-12) << sgs_name(model);
   }
+}
+
+TEST(ChannelSgs, ForceEqualsThePlainDivergenceOfTheStress) {
+  // sgs_force() evaluates each edge stress once and reuses it from row and plane buffers; the
+  // plain twin evaluates every edge where it is needed. Same arithmetic per value: equal.
+  ChannelParams p = eddyop::testing::small_channel(SgsModel::wale);
+  ChannelSolver s(p, MPI_COMM_SELF);
+  s.set_laminar_with_trip(15.0, 3, 0.8);
+  s.step(1e-3);
+  const Grid& g = s.grid();
+  Field nu(g), fu(g), fv(g), fw(g);
+  SgsWork work;
+  sgs_viscosity(nu, s.u(), s.v(), s.w(), g, p, work);
+  update_halo(nu, g, Wall::odd);
+  sgs_force(fu, fv, fw, nu, s.u(), s.v(), s.w(), g, work);
+  const Field &U = s.u(), &V = s.v(), &W = s.w();
+  const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz;
+  auto nu4 = [&](int i0, int j0, int k0, int di, int dj, int dk) {
+    // ν_t averaged over the four cells around an edge: (i0, j0, k0) and the two offsets.
+    return 0.25 * (nu(i0, j0, k0) + nu(i0 + di, j0, k0) + nu(i0, j0 + dj, k0 + dk) +
+                   nu(i0 + di, j0 + dj, k0 + dk));
+  };
+  auto sxy = [&](int i, int j, int k) {  // 2 ν_t S_xy on the edge (x-face i, y-face j)
+    return nu4(i, j, k, 1, 1, 0) *
+           ((U(i, j + 1, k) - U(i, j, k)) / g.Dyc(j) + (V(i + 1, j, k) - V(i, j, k)) * dxi);
+  };
+  auto sxz = [&](int i, int j, int k) {
+    return 0.25 * (nu(i, j, k) + nu(i + 1, j, k) + nu(i, j, k + 1) + nu(i + 1, j, k + 1)) *
+           ((U(i, j, k + 1) - U(i, j, k)) * dzi + (W(i + 1, j, k) - W(i, j, k)) * dxi);
+  };
+  auto syz = [&](int i, int j, int k) {
+    return 0.25 * (nu(i, j, k) + nu(i, j + 1, k) + nu(i, j, k + 1) + nu(i, j + 1, k + 1)) *
+           ((V(i, j, k + 1) - V(i, j, k)) * dzi + (W(i, j + 1, k) - W(i, j, k)) / g.Dyc(j));
+  };
+  double worst = 0.0, scale = 0.0;
+  for (int k = 0; k < g.nzl; ++k)
+    for (int j = 0; j < g.ncy; ++j)
+      for (int i = 0; i < g.nx; ++i) {
+        const double eu = 2.0 *
+                              (nu(i + 1, j, k) * (U(i + 1, j, k) - U(i, j, k)) -
+                               nu(i, j, k) * (U(i, j, k) - U(i - 1, j, k))) *
+                              dxi * dxi +
+                          (sxy(i, j, k) - sxy(i, j - 1, k)) / g.Dyf(j) +
+                          (sxz(i, j, k) - sxz(i, j, k - 1)) * dzi;
+        const double ew = (sxz(i, j, k) - sxz(i - 1, j, k)) * dxi +
+                          (syz(i, j, k) - syz(i, j - 1, k)) / g.Dyf(j) +
+                          2.0 *
+                              (nu(i, j, k + 1) * (W(i, j, k + 1) - W(i, j, k)) -
+                               nu(i, j, k) * (W(i, j, k) - W(i, j, k - 1))) *
+                              dzi * dzi;
+        const double ev =
+            j < g.ncy - 1
+                ? (sxy(i, j, k) - sxy(i - 1, j, k)) * dxi +
+                      2.0 *
+                          (nu(i, j + 1, k) * (V(i, j + 1, k) - V(i, j, k)) / g.Dyf(j + 1) -
+                           nu(i, j, k) * (V(i, j, k) - V(i, j - 1, k)) / g.Dyf(j)) /
+                          g.Dyc(j) +
+                      (syz(i, j, k) - syz(i, j, k - 1)) * dzi
+                : 0.0;
+        for (const auto& [got, want] :
+             {std::pair{fu(i, j, k), eu}, std::pair{fv(i, j, k), ev}, std::pair{fw(i, j, k), ew}}) {
+          worst = std::max(worst, std::abs(got - want));
+          scale = std::max(scale, std::abs(want));
+        }
+      }
+  EXPECT_GT(scale, 0.0);
+  EXPECT_LT(worst, 1e-12 * scale);
 }
