@@ -226,6 +226,93 @@ Var<T> grouped_lift_gelu(tensor::Tape<T>& tape, const Var<T>& x, const Var<T>& w
   return y;
 }
 
+// LayerNorm over the last axis of h (R, C) with scale and shift (biased variance, eps inside the
+// square root), as ops::layer_norm, but split over the host pool rows by rows (AVX2 where the CPU
+// has it): the block's LayerNorm runs over every point of the grid in each iteration. The
+// parameter gradients are summed per chunk of rows and then over the chunks (no atomics).
+template <class T>
+Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamma,
+                      const Var<T>& beta, T eps) {
+  const Index C = h->shape()[-1], R = h->value.numel() / C;
+  EDDYOP_CHECK(gamma->shape() == Shape({C}) && beta->shape() == Shape({C}), "ifactformer",
+               "LayerNorm of " << h->shape().str() << " with scale " << gamma->shape().str()
+                               << " and shift " << beta->shape().str());
+  auto y =
+      tape.make(h->shape(), tape.needs_grad(h) || tape.needs_grad(gamma) || tape.needs_grad(beta));
+  TensorT<T> stats = tape.scratch(Shape{R, 2});  // (R, [mean, rstd])
+  const T* xp = h->value.ptr();
+  const T* gp = gamma->value.ptr();
+  const T* bp = beta->value.ptr();
+  T* yp = y->value.ptr();
+  T* st = stats.ptr();
+  ops::host_for("eddyop::IFactFormer::layer_norm::forward", R, [=](Index r) {
+    const T* a = xp + r * C;
+    T m = 0;
+    for (Index j = 0; j < C; ++j) m += a[j];
+    m /= static_cast<T>(C);
+    T v = 0;
+    for (Index j = 0; j < C; ++j) v += (a[j] - m) * (a[j] - m);
+    const T rstd = T(1) / std::sqrt(v / static_cast<T>(C) + eps);
+    st[2 * r] = m;
+    st[2 * r + 1] = rstd;
+    T* o = yp + r * C;
+    for (Index j = 0; j < C; ++j) o[j] = gp[j] * ((a[j] - m) * rstd) + bp[j];
+  });
+  if (y->requires_grad)
+    tape.record("eddyop::IFactFormer::layer_norm::backward",
+                [&tape, h, gamma, beta, y, stats, R, C]() {
+                  if (y->grad.empty()) return;
+                  const T* g = y->grad.ptr();
+                  const T* xv = h->value.ptr();
+                  const T* sv = stats.ptr();
+                  const T* gv = gamma->value.ptr();
+                  T* gx = tape.needs_grad(h) ? tape.grad(h).ptr() : nullptr;
+                  const bool params = tape.needs_grad(gamma) || tape.needs_grad(beta);
+                  const Index chunks = std::min<Index>(R, 64);
+                  TensorT<T> part = tape.workspace(0, Shape{chunks, 2, C});
+                  T* pp = part.ptr();
+                  ops::host_for("eddyop::IFactFormer::layer_norm::backward", chunks, [=](Index k) {
+                    T* pg = pp + k * 2 * C;  // this chunk's sums of dy xhat and of dy
+                    T* pb = pg + C;
+                    for (Index j = 0; j < 2 * C; ++j) pg[j] = T(0);
+                    for (Index r = R * k / chunks; r < R * (k + 1) / chunks; ++r) {
+                      const T m = sv[2 * r], rstd = sv[2 * r + 1];
+                      const T* a = xv + r * C;
+                      const T* d = g + r * C;
+                      T s1 = 0, s2 = 0;
+                      for (Index j = 0; j < C; ++j) {
+                        const T xh = (a[j] - m) * rstd, dh = d[j] * gv[j];
+                        s1 += dh;
+                        s2 += dh * xh;
+                        pg[j] += d[j] * xh;
+                        pb[j] += d[j];
+                      }
+                      s1 /= static_cast<T>(C);
+                      s2 /= static_cast<T>(C);
+                      if (gx) {
+                        T* o = gx + r * C;
+                        for (Index j = 0; j < C; ++j)
+                          o[j] += rstd * (d[j] * gv[j] - s1 - (a[j] - m) * rstd * s2);
+                      }
+                    }
+                  });
+                  if (params) {
+                    T* ggam = tape.needs_grad(gamma) ? tape.grad(gamma).ptr() : nullptr;
+                    T* gbet = tape.needs_grad(beta) ? tape.grad(beta).ptr() : nullptr;
+                    for (Index j = 0; j < C; ++j) {
+                      double sg = 0, sb = 0;
+                      for (Index k = 0; k < chunks; ++k) {
+                        sg += static_cast<double>(pp[k * 2 * C + j]);
+                        sb += static_cast<double>(pp[k * 2 * C + C + j]);
+                      }
+                      if (ggam) ggam[j] += static_cast<T>(sg);
+                      if (gbet) gbet[j] += static_cast<T>(sb);
+                    }
+                  }
+                });
+  return y;
+}
+
 // The means of u (B, X, Y, Z, C) over the two other axes, for each axis: (B, n_a, C), in one pass.
 template <class T>
 std::vector<Var<T>> axis_means(tensor::Tape<T>& tape, const Var<T>& u, const Shape& grid) {
@@ -481,7 +568,7 @@ Var<T> IFactFormer<T>::block(tensor::Tape<T>& tape, const Var<T>& h, const Shape
   const IFactFormerOptions& o = options_;
   const Index B = grid[0];
   const Index H = o.heads, Dk = o.kernel_dim_factor * o.dim_head;
-  Var<T> u = ops::layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
+  Var<T> u = row_layer_norm(tape, h, ln_g_, ln_b_, T(1e-5));  // (B, N, C)
   // Pooling is linear: pool u, then project by Win and by the axis's own input weight.
   const std::vector<Var<T>> pooled = axis_means(tape, u, grid);
   Var<T> kernels[3];
