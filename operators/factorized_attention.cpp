@@ -160,26 +160,11 @@ Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, c
 }
 
 // ---- factorized_mix -------------------------------------------------------------------------
-// Layouts of one head's field (D, X, Y, Z): "d-major" (as stored) for the x and z contractions
-// (x: batched over d, z: one GEMM), "y-major" (Y, D, X, Z) for the y contraction, which there is
-// one GEMM instead of D X tiny ones. A group's field is (P, D, Q): d-major P = 1, Q = N; y-major
-// P = Y, Q = X Z. The output accumulates in both layouts and the y-major part is transposed once
-// per sample.
+// One head's field stays (D, X, Y, Z) throughout: x is a GEMM batched over d, y one batched over
+// (d, x) (D X small GEMMs of (Y, Y) by (Y, Z), which OpenBLAS's small-matrix kernels run faster
+// than one large GEMM on a y-major copy plus the two transposes it needs), z one GEMM. A group's
+// field is (P, D, Q) with P = 1, Q = N.
 namespace {
-
-// dst (B, A, Z) = beta dst + src (A, B, Z), moved in contiguous runs of Z.
-template <class T>
-void swap_outer(T* dst, const T* src, Index A, Index Bn, Index Z, T beta) {
-  host_for("eddyop::factorized_mix::swap_outer", A * Bn, [=](Index r) {
-    const Index a = r / Bn, b = r % Bn;
-    const T* s = src + r * Z;
-    T* d = dst + (b * A + a) * Z;
-    if (beta == T(0))
-      for (Index k = 0; k < Z; ++k) d[k] = s[k];
-    else
-      for (Index k = 0; k < Z; ++k) d[k] = beta * d[k] + s[k];
-  });
-}
 
 // Two running sums over a row in kLanes independent lanes (so that the loop vectorises without
 // reassociation), each lane a short float sum, combined in double: first() and second().
@@ -221,11 +206,6 @@ struct Sums2 {
   }
 };
 
-template <class T>
-void fill(T* p, Index n, T value) {
-  host_for("eddyop::factorized_mix::fill", n, [=](Index i) { p[i] = value; });
-}
-
 struct Group {
   Index P, D, Q;   // field (P, D, Q)
   Index Cout, Cz;  // wo (Cout, Cz)
@@ -233,11 +213,11 @@ struct Group {
 };
 
 // The group's InstanceNorm statistics (mean, 1/sqrt(var + eps) per d) and its share of the
-// projection: y (P, Cout, Q) += (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu. The
-// normalised field is never formed.
+// projection: y (P, Cout, Q) = beta y + (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu.
+// The normalised field is never formed.
 template <class T>
 void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const T* wo,
-                   const Group& g, T eps) {
+                   const Group& g, T eps, T beta) {
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
   const double inv_n = 1.0 / static_cast<double>(P * Q);
   host_for("eddyop::factorized_mix::forward::stats", D, [=](Index d) {
@@ -265,7 +245,7 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
     bias[c] -= b;
   });
   for (Index p = 0; p < P; ++p)
-    gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), T(1));
+    gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), beta);
 }
 
 // From dy (P, Cout, Q): dz (P, D, Q) through the projection and the InstanceNorm, and
@@ -349,14 +329,11 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
     T* v = tape.workspace(0, Shape{S}).ptr();
     T* z = tape.workspace(1, Shape{S}).ptr();
     T* t = tape.workspace(2, Shape{S}).ptr();
-    T* yt = tape.workspace(3, Shape{Cout * N}).ptr();  // y-major part of the output
     T* wt = tape.workspace(4, Shape{Cout * D}).ptr();
     std::vector<double> bias(static_cast<std::size_t>(Cout));
-    const Group gd{1, D, N, Cout, Cz, 0}, gy{Y, D, X * Z, Cout, Cz, 0};
+    const Group gd{1, D, N, Cout, Cz, 0};
     for (Index b = 0; b < B; ++b) {
       T* yb = y->value.ptr() + b * Cout * N;
-      fill(yb, Cout * N, T(0));
-      fill(yt, Cout * N, T(0));
       std::fill(bias.begin(), bias.end(), 0.0);
       for (Index h = 0; h < H; ++h) {
         const Index p = b * H + h;
@@ -372,29 +349,25 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           g.col = (h * 3 + 0) * D;
           apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
           group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
-                        eps);
+                        eps, h == 0 ? T(0) : T(1));
           g.col = (h * 3 + 2) * D;
           apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
           group_forward(yb, bias.data(), mu.ptr() + stats(2), rstd.ptr() + stats(2), wt, z, w, g,
-                        eps);
-          g = gy;
+                        eps, T(1));
           g.col = (h * 3 + 1) * D;
-          swap_outer(t, v, D * X, Y, Z, T(0));  // (Y, D X, Z)
-          gemm(z, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
-          group_forward(yt, bias.data(), mu.ptr() + stats(1), rstd.ptr() + stats(1), wt, z, w, g,
-                        eps);
+          apply_axis(z, Ky, v, f, 1, Trans::no, T(0));
+          group_forward(yb, bias.data(), mu.ptr() + stats(1), rstd.ptr() + stats(1), wt, z, w, g,
+                        eps, T(1));
         } else {
-          Group g = gy;
+          Group g = gd;
           g.col = h * D;
           apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-          swap_outer(t, z, D * X, Y, Z, T(0));
-          gemm(v, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));  // v is free now
-          apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
-          group_forward(yt, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
-                        eps);
+          apply_axis(t, Ky, z, f, 1, Trans::no, T(0));
+          apply_axis(z, Kz, t, f, 2, Trans::no, T(0));
+          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
+                        eps, h == 0 ? T(0) : T(1));
         }
       }
-      swap_outer(yb, yt, Y, Cout * X, Z, T(1));
       for (Index c = 0; c < Cout; ++c) {
         const T bc = static_cast<T>(bias[static_cast<std::size_t>(c)]);
         T* r = yb + c * N;
@@ -404,97 +377,88 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
   }
   Kokkos::Profiling::popRegion();
   if (y->requires_grad)
-    tape.record("eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f,
-                                                     X, Y, Z, B, H, C, D, G, Cout, Cz, N, S,
-                                                     chained]() {
-      if (!reached(y)) return;
-      T* v = tape.workspace(0, Shape{S}).ptr();
-      T* z = tape.workspace(1, Shape{S}).ptr();
-      T* t = tape.workspace(2, Shape{S}).ptr();
-      T* dyt = tape.workspace(3, Shape{Cout * N}).ptr();
-      T* wc = tape.workspace(4, Shape{Cout * D}).ptr();
-      T* tm = tape.workspace(5, Shape{Cout * D}).ptr();
-      T* dz = tape.workspace(6, Shape{S}).ptr();
-      T* dv = tape.workspace(7, Shape{S}).ptr();
-      T* dvt = tape.workspace(8, Shape{S}).ptr();
-      T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
-      T* dkx = tape.needs_grad(kx) ? tape.grad(kx).ptr() : nullptr;
-      T* dky = tape.needs_grad(ky) ? tape.grad(ky).ptr() : nullptr;
-      T* dkz = tape.needs_grad(kz) ? tape.grad(kz).ptr() : nullptr;
-      T* dwo = tape.needs_grad(wo) ? tape.grad(wo).ptr() : nullptr;
-      T* dwv = tape.needs_grad(wv) ? tape.grad(wv).ptr() : nullptr;
-      T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
-      const T* w = wo->value.ptr();
-      std::vector<double> rowsum(static_cast<std::size_t>(Cout));
-      const Group gd{1, D, N, Cout, Cz, 0}, gy{Y, D, X * Z, Cout, Cz, 0};
-      for (Index b = 0; b < B; ++b) {
-        const T* dyb = y->grad.ptr() + b * Cout * N;
-        const T* ub = u->value.ptr() + b * N * C;
-        swap_outer(dyt, dyb, Cout * X, Y, Z, T(0));  // (Y, Cout X, Z)
-        double* rs = rowsum.data();
-        host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
-          Sums2<T> acc;
-          acc.add(dyb + c * N, N);
-          rs[c] = acc.first();
-        });
-        for (Index h = 0; h < H; ++h) {
-          const Index p = b * H + h;
-          const T* Kx = kx->value.ptr() + p * X * X;
-          const T* Ky = ky->value.ptr() + p * Y * Y;
-          const T* Kz = kz->value.ptr() + p * Z * Z;
-          auto stats = [&](Index grp) { return (p * G + grp) * D; };
-          gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
-          if (!chained) {
-            Group g = gd;
-            g.col = (h * 3 + 0) * D;
-            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
-                           rstd.ptr() + stats(0), w, g);
-            if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
-            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
-            g.col = (h * 3 + 2) * D;
-            apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
-            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(2),
-                           rstd.ptr() + stats(2), w, g);
-            if (dkz) kernel_grad(dkz + p * Z * Z, dz, v, f, 2);
-            apply_axis(dv, Kz, dz, f, 2, Trans::yes, T(1));
-            g = gy;
-            g.col = (h * 3 + 1) * D;
-            swap_outer(t, v, D * X, Y, Z, T(0));  // v, y-major
-            gemm(z, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
-            group_backward(dz, dwo, wc, tm, dyt, rowsum.data(), z, mu.ptr() + stats(1),
-                           rstd.ptr() + stats(1), w, g);
-            if (dky)
-              gemm(dky + p * Y * Y, dz, t, Y, Y, D * X * Z, Trans::no, Trans::yes, T(1), T(1));
-            gemm(dvt, Ky, dz, Y, D * X * Z, Y, Trans::yes, Trans::no, T(1), T(0));
-            swap_outer(dv, dvt, Y, D * X, Z, T(1));
-          } else {
-            // Recompute w1 = K_x v (z), its y-major copy (t), w2 = K_y w1 (w2, y-major) and
-            // the output field (z); then back through z, y, x.
-            Group g = gy;
-            g.col = h * D;
-            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-            swap_outer(t, z, D * X, Y, Z, T(0));
-            gemm(w2, Ky, t, Y, D * X * Z, Y, Trans::no, Trans::no, T(1), T(0));
-            apply_axis(z, Kz, w2, f, 2, Trans::no, T(0));
-            group_backward(dz, dwo, wc, tm, dyt, rowsum.data(), z, mu.ptr() + stats(0),
-                           rstd.ptr() + stats(0), w, g);
-            if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
-            apply_axis(z, Kz, dz, f, 2, Trans::yes, T(0));  // g2 (y-major)
-            if (dky)
-              gemm(dky + p * Y * Y, z, t, Y, Y, D * X * Z, Trans::no, Trans::yes, T(1), T(1));
-            gemm(dvt, Ky, z, Y, D * X * Z, Y, Trans::yes, Trans::no, T(1), T(0));  // g1 (y-major)
-            swap_outer(dz, dvt, Y, D * X, Z, T(0));                                // g1 (d-major)
-            if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
-            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
+    tape.record(
+        "eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f, X, Y, Z,
+                                             B, H, C, D, G, Cout, Cz, N, S, chained]() {
+          if (!reached(y)) return;
+          T* v = tape.workspace(0, Shape{S}).ptr();
+          T* z = tape.workspace(1, Shape{S}).ptr();
+          T* t = tape.workspace(2, Shape{S}).ptr();
+          T* wc = tape.workspace(4, Shape{Cout * D}).ptr();
+          T* tm = tape.workspace(5, Shape{Cout * D}).ptr();
+          T* dz = tape.workspace(6, Shape{S}).ptr();
+          T* dv = tape.workspace(7, Shape{S}).ptr();
+          T* g2 = chained ? tape.workspace(8, Shape{S}).ptr() : nullptr;
+          T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
+          T* dkx = tape.needs_grad(kx) ? tape.grad(kx).ptr() : nullptr;
+          T* dky = tape.needs_grad(ky) ? tape.grad(ky).ptr() : nullptr;
+          T* dkz = tape.needs_grad(kz) ? tape.grad(kz).ptr() : nullptr;
+          T* dwo = tape.needs_grad(wo) ? tape.grad(wo).ptr() : nullptr;
+          T* dwv = tape.needs_grad(wv) ? tape.grad(wv).ptr() : nullptr;
+          T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
+          const T* w = wo->value.ptr();
+          std::vector<double> rowsum(static_cast<std::size_t>(Cout));
+          const Group gd{1, D, N, Cout, Cz, 0};
+          for (Index b = 0; b < B; ++b) {
+            const T* dyb = y->grad.ptr() + b * Cout * N;
+            const T* ub = u->value.ptr() + b * N * C;
+            double* rs = rowsum.data();
+            host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
+              Sums2<T> acc;
+              acc.add(dyb + c * N, N);
+              rs[c] = acc.first();
+            });
+            for (Index h = 0; h < H; ++h) {
+              const Index p = b * H + h;
+              const T* Kx = kx->value.ptr() + p * X * X;
+              const T* Ky = ky->value.ptr() + p * Y * Y;
+              const T* Kz = kz->value.ptr() + p * Z * Z;
+              auto stats = [&](Index grp) { return (p * G + grp) * D; };
+              gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
+              if (!chained) {
+                Group g = gd;
+                g.col = (h * 3 + 0) * D;
+                apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
+                               rstd.ptr() + stats(0), w, g);
+                if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
+                apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
+                g.col = (h * 3 + 2) * D;
+                apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
+                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(2),
+                               rstd.ptr() + stats(2), w, g);
+                if (dkz) kernel_grad(dkz + p * Z * Z, dz, v, f, 2);
+                apply_axis(dv, Kz, dz, f, 2, Trans::yes, T(1));
+                g.col = (h * 3 + 1) * D;
+                apply_axis(z, Ky, v, f, 1, Trans::no, T(0));
+                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(1),
+                               rstd.ptr() + stats(1), w, g);
+                if (dky) kernel_grad(dky + p * Y * Y, dz, v, f, 1);
+                apply_axis(dv, Ky, dz, f, 1, Trans::yes, T(1));
+              } else {
+                // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
+                // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
+                Group g = gd;
+                g.col = h * D;
+                apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+                apply_axis(w2, Ky, z, f, 1, Trans::no, T(0));
+                apply_axis(t, Kz, w2, f, 2, Trans::no, T(0));
+                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
+                               rstd.ptr() + stats(0), w, g);
+                if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
+                apply_axis(g2, Kz, dz, f, 2, Trans::yes, T(0));
+                if (dky) kernel_grad(dky + p * Y * Y, g2, z, f, 1);
+                apply_axis(dz, Ky, g2, f, 1, Trans::yes, T(0));
+                if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
+                apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
+              }
+              if (dwv) gemm(dwv + h * D * C, dv, ub, D, C, N, Trans::no, Trans::no, T(1), T(1));
+              if (du)
+                gemm(du + b * N * C, dv, wv->value.ptr() + h * D * C, N, C, D, Trans::yes,
+                     Trans::no, T(1), T(1));
+            }
           }
-          if (dwv) gemm(dwv + h * D * C, dv, ub, D, C, N, Trans::no, Trans::no, T(1), T(1));
-          if (du)
-            gemm(du + b * N * C, dv, wv->value.ptr() + h * D * C, N, C, D, Trans::yes, Trans::no,
-                 T(1), T(1));
-        }
-      }
-    });
+        });
   return y;
 }
 
