@@ -60,6 +60,18 @@ struct HaloField {
 inline constexpr int kMaxHaloFields = 4;
 void update_halos(std::initializer_list<HaloField> fields, const Grid& g);
 
+// The same in two halves, so that work on planes that need no z ghosts can overlap the
+// exchange: begin_halos fills the x ghosts and the interior planes' wall ghosts and posts the
+// plane messages; end_halos waits for them and fills the ghost planes' wall ghosts. Between the
+// two the fields' boundary and ghost planes must not be written, nor their ghosts read.
+struct HaloExchange {
+  HaloField fields[kMaxHaloFields];
+  MPI_Request req[4 * kMaxHaloFields];
+  int nfields = 0, nreq = 0;
+};
+void begin_halos(HaloExchange& x, std::initializer_list<HaloField> fields, const Grid& g);
+void end_halos(HaloExchange& x);
+
 // The interior as a compact (nzl, ncy, nx) array and back.
 void copy_interior(std::vector<double>& out /* (nzl, ncy, nx) */, const Field& f);
 void set_interior(Field& f, const std::vector<double>& in /* (nzl, ncy, nx) */);

@@ -9,9 +9,9 @@ namespace eddyop::solvers::channel {
 
 namespace {
 
-void wall_ghosts(Field& f, Wall wall) {
+void wall_ghosts(Field& f, Wall wall, int k_begin, int k_end) {
   const int n = f.ncy;
-  for (int k = -kGhost; k < f.nzl + kGhost; ++k) {
+  for (int k = k_begin; k < k_end; ++k) {
     double* lo = f.row(-1, k);
     double* top = f.row(n, k);
     const double* first = f.row(0, k);
@@ -54,11 +54,20 @@ void periodic_x(Field& f) {
 
 void update_halo_local(Field& f, Wall wall) {
   periodic_x(f);
-  wall_ghosts(f, wall);
+  wall_ghosts(f, wall, -kGhost, f.nzl + kGhost);
 }
 
-void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
-  for (const HaloField& h : fields) periodic_x(*h.field);
+void begin_halos(HaloExchange& x, std::initializer_list<HaloField> fields, const Grid& g) {
+  assert(fields.size() <= static_cast<std::size_t>(kMaxHaloFields));
+  x.nfields = 0;
+  x.nreq = 0;
+  for (const HaloField& h : fields) x.fields[x.nfields++] = h;
+  // Periodic x and the wall ghosts of the interior planes first: the planes sent carry them,
+  // and a send buffer must not change while it is in flight.
+  for (const HaloField& h : fields) {
+    periodic_x(*h.field);
+    wall_ghosts(*h.field, h.wall, 0, h.field->nzl);
+  }
   if (g.size == 1) {
     for (const HaloField& h : fields) {
       Field& f = *h.field;
@@ -67,27 +76,40 @@ void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
       std::copy(at_plane(f.nzl - kGhost), at_plane(f.nzl), at_plane(-kGhost));
       std::copy(at_plane(0), at_plane(kGhost), at_plane(f.nzl));
     }
-  } else {
-    // Every field's planes in flight at once: one synchronisation for all of them.
-    const int up = g.z_up, down = g.z_down;
-    MPI_Request req[4 * kMaxHaloFields];
-    int n = 0, tag = 0;
-    assert(fields.size() <= static_cast<std::size_t>(kMaxHaloFields));
-    for (const HaloField& h : fields) {
-      Field& f = *h.field;
-      double* base = f.data.data();
-      auto at_plane = [&](int k) { return base + (k + kGhost) * f.sz; };
-      const int count = static_cast<int>(kGhost * f.sz);
-      // Top planes go up into the neighbour's lower ghosts, and the other way round.
-      MPI_Irecv(at_plane(-kGhost), count, MPI_DOUBLE, down, 20 + tag, g.comm, &req[n++]);
-      MPI_Irecv(at_plane(f.nzl), count, MPI_DOUBLE, up, 21 + tag, g.comm, &req[n++]);
-      MPI_Isend(at_plane(f.nzl - kGhost), count, MPI_DOUBLE, up, 20 + tag, g.comm, &req[n++]);
-      MPI_Isend(at_plane(0), count, MPI_DOUBLE, down, 21 + tag, g.comm, &req[n++]);
-      tag += 2;
-    }
-    MPI_Waitall(n, req, MPI_STATUSES_IGNORE);
+    return;
   }
-  for (const HaloField& h : fields) wall_ghosts(*h.field, h.wall);
+  // Every field's planes in flight at once: one synchronisation for all of them.
+  const int up = g.z_up, down = g.z_down;
+  int tag = 0;
+  for (const HaloField& h : fields) {
+    Field& f = *h.field;
+    double* base = f.data.data();
+    auto at_plane = [&](int k) { return base + (k + kGhost) * f.sz; };
+    const int count = static_cast<int>(kGhost * f.sz);
+    // Top planes go up into the neighbour's lower ghosts, and the other way round.
+    MPI_Irecv(at_plane(-kGhost), count, MPI_DOUBLE, down, 20 + tag, g.comm, &x.req[x.nreq++]);
+    MPI_Irecv(at_plane(f.nzl), count, MPI_DOUBLE, up, 21 + tag, g.comm, &x.req[x.nreq++]);
+    MPI_Isend(at_plane(f.nzl - kGhost), count, MPI_DOUBLE, up, 20 + tag, g.comm, &x.req[x.nreq++]);
+    MPI_Isend(at_plane(0), count, MPI_DOUBLE, down, 21 + tag, g.comm, &x.req[x.nreq++]);
+    tag += 2;
+  }
+}
+
+void end_halos(HaloExchange& x) {
+  if (x.nreq > 0) MPI_Waitall(x.nreq, x.req, MPI_STATUSES_IGNORE);
+  x.nreq = 0;
+  for (int q = 0; q < x.nfields; ++q) {
+    Field& f = *x.fields[q].field;
+    wall_ghosts(f, x.fields[q].wall, -kGhost, 0);
+    wall_ghosts(f, x.fields[q].wall, f.nzl, f.nzl + kGhost);
+  }
+  x.nfields = 0;
+}
+
+void update_halos(std::initializer_list<HaloField> fields, const Grid& g) {
+  HaloExchange x;
+  begin_halos(x, fields, g);
+  end_halos(x);
 }
 
 void update_halo(Field& f, const Grid& g, Wall wall) {

@@ -3,13 +3,15 @@
 namespace eddyop::solvers::channel {
 
 void momentum_rhs(Field& hu, Field& hv, Field& hw, Field* lyy_u, Field* lyy_v, Field* lyy_w,
-                  const Field& u, const Field& v, const Field& w, const Grid& g, double nu) {
-  const int nx = g.nx, ncy = g.ncy, nzl = g.nzl;
+                  const Field& u, const Field& v, const Field& w, const Grid& g, double nu,
+                  int k_begin, int k_end) {
+  const int nx = g.nx, ncy = g.ncy;
+  if (k_end < 0) k_end = g.nzl;
   const long sy = u.sy, sz = u.sz;
   const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz;
   const double nxx = nu * dxi * dxi, nzz = nu * dzi * dzi;
   const bool explicit_y = lyy_u == nullptr;
-  for (int k = 0; k < nzl; ++k)
+  for (int k = k_begin; k < k_end; ++k)
     for (int j = 0; j < ncy; ++j) {
       const double dyfi = 1.0 / g.Dyf(j);
       const long at = u.index(0, j, k);

@@ -8,10 +8,11 @@
 
 namespace eddyop::solvers::channel {
 
-// Overwrites the interiors of hu, hv, hw (the v row on the top wall stays 0). u, v, w need
-// their halos.
+// Overwrites the interiors of hu, hv, hw (the v row on the top wall stays 0) on the planes
+// [k_begin, k_end) (all when k_end < 0). u, v, w need their halos on planes k_begin - 1 to k_end.
 void momentum_rhs(Field& hu, Field& hv, Field& hw, Field* lyy_u, Field* lyy_v, Field* lyy_w,
-                  const Field& u, const Field& v, const Field& w, const Grid& g, double nu);
+                  const Field& u, const Field& v, const Field& w, const Grid& g, double nu,
+                  int k_begin = 0, int k_end = -1);
 
 // ∂²/∂y² of a cell-centred (u, w) or y-face (v) quantity, with the wall ghosts in place.
 inline double lyy_centre(const double* q, long sy, const Grid& g, int j) {

@@ -46,7 +46,8 @@ struct ChannelSolver::Impl {
   std::vector<double> work;
   SgsWork sgs_work;
   PhaseTimes times;
-  double rate = -1.0;  // rate_convective() of the current state; < 0: not measured yet
+  HaloExchange pending;  // the state's halo exchange between two substages
+  double rate = -1.0;    // rate_convective() of the current state; < 0: not measured yet
   double t = 0.0, dt_last = 0.0, force_mean = 0.0;
   long nsteps = 0;
 
@@ -101,8 +102,19 @@ struct ChannelSolver::Impl {
 
   // The state's halos (velocity and pressure), valid whenever step() starts or returns.
   void state_halo() {
+    begin_state_halo();
+    end_state_halo();
+  }
+  // The same in two halves: between the substages the next momentum evaluation runs on the
+  // inner planes while the planes are in flight.
+  void begin_state_halo() {
     PhaseTimer th(&times, Phase::halo);
-    update_halos({{&u, Wall::odd}, {&v, Wall::normal}, {&w, Wall::odd}, {&p, Wall::even}}, g);
+    begin_halos(pending, {{&u, Wall::odd}, {&v, Wall::normal}, {&w, Wall::odd}, {&p, Wall::even}},
+                g);
+  }
+  void end_state_halo() {
+    PhaseTimer th(&times, Phase::halo);
+    end_halos(pending);
   }
 
   // r = ∇·u / (αΔt) into the compact array.
@@ -161,11 +173,21 @@ struct ChannelSolver::Impl {
     const double gam = kGamma[s], zet = kZeta[s], alpha = gam + zet;
     const double adt = alpha * dt, nu = prm.nu();
     const bool imp = prm.implicit_y, sgs = prm.sgs != SgsModel::none;
-    // The state's halos are valid here (the previous substage, step() or a setter filled them).
-    PhaseTimer tm(&times, Phase::momentum);
-    momentum_rhs(hu, hv, hw, imp ? &du : nullptr, imp ? &dv : nullptr, imp ? &dw : nullptr, u, v, w,
-                 g, nu);
-    tm.stop();
+    // The state's halos are valid here (a setter or the last step filled them), or, after the
+    // first substage, in flight: the planes that need no z ghosts go first.
+    Field* ly[3] = {imp ? &du : nullptr, imp ? &dv : nullptr, imp ? &dw : nullptr};
+    if (s > 0) {
+      PhaseTimer tm(&times, Phase::momentum);
+      momentum_rhs(hu, hv, hw, ly[0], ly[1], ly[2], u, v, w, g, nu, 1, g.nzl - 1);
+      tm.stop();
+      end_state_halo();
+      PhaseTimer tb(&times, Phase::momentum);
+      momentum_rhs(hu, hv, hw, ly[0], ly[1], ly[2], u, v, w, g, nu, 0, 1);
+      momentum_rhs(hu, hv, hw, ly[0], ly[1], ly[2], u, v, w, g, nu, g.nzl - 1, g.nzl);
+    } else {
+      PhaseTimer tm(&times, Phase::momentum);
+      momentum_rhs(hu, hv, hw, ly[0], ly[1], ly[2], u, v, w, g, nu);
+    }
     // predict: δ into du, dv, dw
     PhaseTimer tp(&times, Phase::predict);
     const double f = base_force();
@@ -242,7 +264,10 @@ struct ChannelSolver::Impl {
         }
       force_mean += shift / dt;
     }
-    state_halo();
+    if (s < 2)
+      begin_state_halo();  // completed by the next substage
+    else
+      state_halo();  // step() returns with valid halos
   }
 
   // p = p + φ - αΔt ν/2 ∂yy φ (the implicit part's pressure, as in CaNS).
