@@ -1,8 +1,8 @@
 // host_for: the loop of the heavy elementwise kernels of the FNO (GELU and its derivative over
 // whole activations, spectrum packing). On a device, or a host backend that runs threads of its
 // own (Kokkos OpenMP, Threads), it is Kokkos::parallel_for. On a one-thread host backend (Debian's
-// Kokkos Serial), where GEMMs and FFTs get every core from OpenBLAS and FFTW but Kokkos loops get
-// one, it splits the range over host_threads() threads of a small pool, and runs each part with
+// Kokkos Serial), where Kokkos loops get one core, it splits the range over host_threads() threads
+// of the pool the GEMMs share (core/tensor/host_pool.hpp), and runs each part with
 // AVX2/FMA instructions when the CPU has them (chosen at run time, so that the build stays
 // portable: the default x86-64 target has only SSE2, four lanes and no FMA).
 //
@@ -15,21 +15,22 @@
 #include <functional>
 #include <type_traits>
 
+#include "core/tensor/host_pool.hpp"
 #include "core/tensor/tensor.hpp"
 
 namespace eddyop::ops {
 
-// Threads host_for may use on a one-thread host backend (the run's `threads`); 1 by default.
-void set_host_threads(int threads);
-int host_threads();
+// Threads host_for may use on a one-thread host backend (the run's `threads`; the pool and its
+// settings live in core/tensor/host_pool, shared with the GEMMs).
+using tensor::host_threads;
+using tensor::set_host_threads;
 
 namespace detail {
 
 using tensor::Index;
 
-// Runs part(p) for p in [0, parts) on the calling thread and parts - 1 pool threads; returns
-// when every part is done. Exceptions inside a part terminate (kernels do not throw).
-void run_parts(int parts, const std::function<void(int)>& part);
+using tensor::host_serial;
+using tensor::run_parts;
 bool cpu_has_avx2_fma();
 
 template <class F>
@@ -53,12 +54,6 @@ void host_range(Index begin, Index end, const F& f) {
   if (cpu_has_avx2_fma()) return host_range_avx2(begin, end, f);
 #endif
   host_range_plain(begin, end, f);
-}
-
-// True when Kokkos loops run on the host on one thread: host_for then brings its own.
-inline bool host_serial() {
-  using Exec = tensor::ExecSpace;
-  return std::is_same<Exec, Kokkos::DefaultHostExecutionSpace>::value && Exec().concurrency() == 1;
 }
 
 }  // namespace detail

@@ -1,6 +1,8 @@
-// The one GEMM wrapper of the engine: row-major matrices, optional transposes, through
-// KokkosBlas::gemm (OpenBLAS underneath on the host, cuBLAS on CUDA). Every caller in
-// operators/ goes through here, so that the BLAS path is chosen and checked in one place.
+// The one GEMM wrapper of the engine: row-major matrices, optional transposes. On the host,
+// OpenBLAS's CBLAS; where Kokkos runs on one host thread, OpenBLAS runs at one thread and a large
+// GEMM is cut into blocks of C for the engine's host pool (host_pool.hpp). On a device,
+// KokkosBlas::gemm (cuBLAS). Every caller in operators/ goes through here, so that the BLAS path
+// is chosen and checked in one place.
 #pragma once
 
 #include <Kokkos_Complex.hpp>
@@ -37,7 +39,7 @@ template <class T>
 void gemm_reference(T* C, const T* A, const T* B, Index M, Index N, Index K, Trans ta, Trans tb,
                     T alpha, T beta);
 
-// True when the build's KokkosKernels hands row-major GEMMs of T to a vendor BLAS (the TPL).
+// True when GEMMs of T reach a vendor BLAS: CBLAS on the host, or KokkosKernels' TPL on a device.
 template <class T>
 bool gemm_uses_vendor_blas();
 

@@ -1,6 +1,6 @@
-// The fast kernels against their slow, obvious twins: GEMM through KokkosBlas/OpenBLAS against
-// three loops, complex GEMM likewise, and the FFT-based spectral convolution against a direct
-// DFT of the kept modes.
+// The fast kernels against their slow, obvious twins: GEMM through OpenBLAS (cut into blocks for
+// the host pool when large) against three loops, complex GEMM likewise, and the FFT-based
+// spectral convolution against a direct DFT of the kept modes.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -86,6 +86,71 @@ TEST(FastVsSlow, GemmMatchesLoopsForEveryTransposeAndOddSizes) {
         // float accumulation over K <= 65 terms of size 1: a few ulps of sqrt(K).
         for (std::size_t i = 0; i < c.size(); ++i) ASSERT_NEAR(c[i], ref[i], 2e-5f * K);
       }
+}
+
+// Large batched GEMMs are cut into blocks of C for the host pool (gemm.cpp: above 2^19
+// multiply-adds, on a one-thread Kokkos): by batch entry, by rows, by columns, and by rows of a C
+// shared by the batch (a weight gradient summed over samples). Each cut, on 2 and 3 threads
+// (uneven parts), for every transpose and beta, against the loops.
+TEST(FastVsSlow, SplitBatchedGemmMatchesLoopsOnEveryCut) {
+  struct Case {
+    Index M, N, K, batch;
+    bool shared_a, shared_c;  // one A for every entry (a weight); one C summed over the batch
+  };
+  // batch split; rows of a shared C; columns (N > M) of one C; a single row (M = 1) cut by
+  // columns; a single column (N = 1) cut by rows; too few rows to cut (M = 1, N = 1, large K).
+  const std::vector<Case> cases{{33, 65, 67, 5, 1, true},   {41, 23, 600, 3, 0, false},
+                                {9, 301, 197, 1, 1, false}, {1, 1000, 600, 2, 1, false},
+                                {700, 1, 800, 1, 1, false}, {1, 1, 600000, 1, 1, false}};
+  for (int threads : {2, 3}) {
+    ops::set_host_threads(threads);
+    for (const auto& k : cases)
+      for (auto ta : {Trans::no, Trans::yes})
+        for (auto tb : {Trans::no, Trans::yes})
+          for (float beta : {0.0f, 0.5f}) {
+            if (k.shared_c && beta == 0.0f) continue;  // a shared C only accumulates
+            const Index sc = k.shared_c ? 0 : k.M * k.N, sa = k.shared_a ? 0 : k.M * k.K;
+            auto a =
+                random<float>(static_cast<std::size_t>(k.M * k.K * (k.shared_a ? 1 : k.batch)), 7);
+            auto b = random<float>(static_cast<std::size_t>(k.K * k.N * k.batch), 8);
+            auto c = random<float>(static_cast<std::size_t>(k.M * k.N * (sc ? k.batch : 1)), 9);
+            auto ref = c;
+            tensor::gemm_batched(c.data(), a.data(), b.data(), k.M, k.N, k.K, ta, tb, 1.5f, beta,
+                                 k.batch, sc, sa, k.K * k.N);
+            for (Index i = 0; i < k.batch; ++i)
+              tensor::gemm_reference(ref.data() + i * sc, a.data() + i * sa,
+                                     b.data() + i * k.K * k.N, k.M, k.N, k.K, ta, tb, 1.5f, beta);
+            // float sums of K (times batch for a shared C) terms of size 1: ulps of sqrt(terms).
+            const float tol = 2e-6f * std::sqrt(static_cast<float>(k.K * k.batch)) * 10;
+            for (std::size_t i = 0; i < c.size(); ++i)
+              ASSERT_NEAR(c[i], ref[i], tol) << "threads " << threads << " case M=" << k.M
+                                             << " N=" << k.N << " K=" << k.K << " entry " << i;
+          }
+  }
+  ops::set_host_threads(1);
+}
+
+TEST(FastVsSlow, SplitComplexGemmMatchesLoopsOverModes) {
+  // The spectral mixing's shape: one small GEMM per kept mode, cut by mode (batch entry).
+  const Index M = 3, N = 32, K = 32, batch = 300;
+  for (int threads : {2, 3}) {
+    ops::set_host_threads(threads);
+    for (auto ta : {Trans::no, Trans::conj})
+      for (auto tb : {Trans::no, Trans::conj})
+        for (float beta : {0.0f, 1.0f}) {
+          auto a = random<float>(static_cast<std::size_t>(2 * M * K * batch), 4);
+          auto b = random<float>(static_cast<std::size_t>(2 * K * N * batch), 5);
+          auto c = random<float>(static_cast<std::size_t>(2 * M * N * batch), 6);
+          auto ref = c;
+          tensor::cgemm_batched(c.data(), a.data(), b.data(), M, N, K, ta, tb, beta, batch,
+                                2 * M * N, 2 * M * K, 2 * K * N);
+          for (Index i = 0; i < batch; ++i)
+            tensor::cgemm_reference(ref.data() + 2 * M * N * i, a.data() + 2 * M * K * i,
+                                    b.data() + 2 * K * N * i, M, N, K, ta, tb, beta);
+          for (std::size_t i = 0; i < c.size(); ++i) ASSERT_NEAR(c[i], ref[i], 1e-5f * K);
+        }
+  }
+  ops::set_host_threads(1);
 }
 
 TEST(FastVsSlow, ComplexGemmMatchesLoopsWithConjugates) {
