@@ -7,8 +7,13 @@
 // The two sides run interleaved, one step of ours then one of PyTorch's (fno_torch.py --serve,
 // a child process fed through pipes), and each reports the median of its steps: load from
 // other processes on a shared machine then slows both alike instead of whichever ran last.
+// Before each timed step the bench sleeps --gap-ms (30 ms by default): after a parallel region
+// PyTorch's OpenMP threads (libgomp, default wait policy) spin for some milliseconds, and any
+// library's threads that spin would likewise steal a core from the other side's next step, which
+// is as long as that spin at batch 1. Both sides keep their defaults (threads, wait policies);
+// the gap only lets whichever side ran last go quiet before the other is timed.
 //
-//   build/bench/bench_fno [--threads N] [--reps R] [--no-torch]
+//   build/bench/bench_fno [--threads N] [--reps R] [--gap-ms G] [--no-torch]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -30,8 +35,6 @@
 #include "operators/models/fno.hpp"
 #include "operators/ops.hpp"
 #include "runtime.hpp"
-
-extern "C" void openblas_set_num_threads(int);
 
 namespace {
 
@@ -134,11 +137,12 @@ class TorchPeer {
 
 int main(int argc, char** argv) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int reps = 10;
+  int reps = 10, gap_ms = 30;
   bool torch = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--gap-ms") && i + 1 < argc) gap_ms = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--no-torch")) torch = false;
   }
   double train_ms = 0, infer_ms = 0, rss = 0, torch_train_ms = 0, torch_infer_ms = 0, torch_rss = 0;
@@ -147,8 +151,8 @@ int main(int argc, char** argv) {
     Runtime runtime;
     runtime.start_petsc(argv[0], {});
     runtime.start_kokkos(threads);
-    // Kokkos Serial runs the elementwise kernels on one core; GEMMs and FFTs use every thread.
-    openblas_set_num_threads(threads);
+    // Kokkos Serial runs its loops on one core: the elementwise kernels and the GEMMs share the
+    // host pool (OpenBLAS itself at one thread), the FFTs FFTW's threads.
     tensor::fft::set_threads(threads);
     ops::set_host_threads(threads);
     tensor::fft::set_measure(true);
@@ -200,14 +204,21 @@ int main(int argc, char** argv) {
     std::unique_ptr<TorchPeer> peer;
     if (torch) peer = std::make_unique<TorchPeer>(threads);
     std::vector<double> ours_train, ours_infer, theirs_train, theirs_infer;
+    auto gap = [&]() { std::this_thread::sleep_for(std::chrono::milliseconds(gap_ms)); };
     for (int r = 0; r < reps; ++r) {
+      gap();
       ours_train.push_back(time_ms(step));
-      if (peer) theirs_train.push_back(peer->step("train"));
+      if (!peer) continue;
+      gap();
+      theirs_train.push_back(peer->step("train"));
     }
     tape.reset();
     for (int r = 0; r < 5 * reps; ++r) {
+      gap();
       ours_infer.push_back(time_ms(infer));
-      if (peer) theirs_infer.push_back(peer->step("infer"));
+      if (!peer) continue;
+      gap();
+      theirs_infer.push_back(peer->step("infer"));
     }
     rss = peak_rss_mb();
     train_ms = median(ours_train);
@@ -219,6 +230,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("threads %d\n", threads);
+  std::printf("gap_ms %d\n", gap_ms);
   std::printf("eddyop_train_ms %.3f\n", train_ms);
   std::printf("eddyop_infer_ms %.3f\n", infer_ms);
   std::printf("eddyop_arena_mb train %.1f infer %.1f\n",
