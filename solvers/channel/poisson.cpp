@@ -27,7 +27,8 @@ struct Poisson::Impl {
   detail::FftwPtr<double> real;         // (nzb, ncy, nx)
   detail::FftwPtr<fftw_complex> spec;   // (nzb, ncy, nxh) after the x FFT
   detail::FftwPtr<fftw_complex> trans;  // (nz, ncy, nl) where z is complete
-  std::vector<double> send, recv;       // all-to-all buffers
+  std::vector<double> send, recv;       // transpose buffers
+  std::vector<MPI_Request> reqs;        // 2 (P - 1) messages per transpose
   std::vector<int> send_counts, send_displs, recv_counts, recv_displs;
   // The way back carries one plane more per rank: the plane above its slab (periodic).
   std::vector<int> back_send_counts, back_send_displs, back_recv_counts, back_recv_displs;
@@ -65,6 +66,7 @@ struct Poisson::Impl {
       zbuf = trans.get();
       send.resize(2L * nzb * ncy * nxh);
       recv.resize(2L * (nz + g.size) * ncy * std::max(nl, 1));
+      reqs.resize(2 * static_cast<std::size_t>(g.size));
       for (auto* v : {&send_counts, &send_displs, &recv_counts, &recv_displs, &back_send_counts,
                       &back_send_displs, &back_recv_counts, &back_recv_displs})
         v->resize(g.size);
@@ -131,51 +133,83 @@ struct Poisson::Impl {
     }
   }
 
+  // The transposes exchange the blocks of the other ranks with nonblocking messages and copy
+  // this rank's own block straight between the two layouts while they travel (an all-to-all
+  // would pack, copy and unpack it too).
   void transpose_forward() {  // (nzl, ncy, nxh) -> (nz, ncy, nl)
     const double* s = reinterpret_cast<const double*>(spec.get());
-    std::size_t o = 0;
+    double* t = reinterpret_cast<double*>(trans.get());
+    int nreq = 0;
     for (int r = 0; r < g.size; ++r)
+      if (r != g.rank)
+        MPI_Irecv(recv.data() + recv_displs[r], recv_counts[r], MPI_DOUBLE, r, 40, g.comm,
+                  &reqs[nreq++]);
+    for (int r = 0; r < g.size; ++r) {
+      if (r == g.rank) continue;
+      double* o = send.data() + send_displs[r];
       for (int k = 0; k < nzl; ++k)
         for (int j = 0; j < ncy; ++j) {
           const double* from = s + 2L * ((static_cast<long>(k) * ncy + j) * nxh + l_start[r]);
-          std::copy(from, from + 2L * l_count[r], send.begin() + o);
-          o += 2L * l_count[r];
+          o = std::copy(from, from + 2L * l_count[r], o);
         }
-    MPI_Alltoallv(send.data(), send_counts.data(), send_displs.data(), MPI_DOUBLE, recv.data(),
-                  recv_counts.data(), recv_displs.data(), MPI_DOUBLE, g.comm);
-    double* t = reinterpret_cast<double*>(trans.get());
-    o = 0;
-    for (int r = 0; r < g.size; ++r)
+      MPI_Isend(send.data() + send_displs[r], send_counts[r], MPI_DOUBLE, r, 40, g.comm,
+                &reqs[nreq++]);
+    }
+    for (int k = 0; k < nzl; ++k)
+      for (int j = 0; j < ncy; ++j) {
+        const double* from = s + 2L * ((static_cast<long>(k) * ncy + j) * nxh + l0);
+        std::copy(from, from + 2L * nl, t + 2L * ((static_cast<long>(g.z0 + k) * ncy + j) * nl));
+      }
+    MPI_Waitall(nreq, reqs.data(), MPI_STATUSES_IGNORE);
+    for (int r = 0; r < g.size; ++r) {
+      if (r == g.rank) continue;
+      const double* o = recv.data() + recv_displs[r];
       for (int k = 0; k < g.z_count[r]; ++k) {
         const long kg = g.z_start[r] + k;
-        std::copy(recv.begin() + o, recv.begin() + o + 2L * ncy * nl, t + 2L * kg * ncy * nl);
+        std::copy(o, o + 2L * ncy * nl, t + 2L * kg * ncy * nl);
         o += 2L * ncy * nl;
       }
+    }
   }
 
   // (nz, ncy, nl) -> (nzl + 1, ncy, nxh): each rank gets its planes and the one above them, so
   // that φ's upper z ghost plane needs no exchange of its own.
   void transpose_backward() {
     const double* t = reinterpret_cast<const double*>(trans.get());
-    std::size_t o = 0;
+    double* s = reinterpret_cast<double*>(spec.get());
+    int nreq = 0;
     for (int r = 0; r < g.size; ++r)
+      if (r != g.rank)
+        MPI_Irecv(send.data() + back_recv_displs[r], back_recv_counts[r], MPI_DOUBLE, r, 41, g.comm,
+                  &reqs[nreq++]);
+    for (int r = 0; r < g.size; ++r) {
+      if (r == g.rank) continue;
+      double* o = recv.data() + back_send_displs[r];
       for (int k = 0; k <= g.z_count[r]; ++k) {
         const long kg = (g.z_start[r] + k) % nz;
-        std::copy(t + 2L * kg * ncy * nl, t + 2L * (kg + 1) * ncy * nl, recv.begin() + o);
-        o += 2L * ncy * nl;
+        o = std::copy(t + 2L * kg * ncy * nl, t + 2L * (kg + 1) * ncy * nl, o);
       }
-    MPI_Alltoallv(recv.data(), back_send_counts.data(), back_send_displs.data(), MPI_DOUBLE,
-                  send.data(), back_recv_counts.data(), back_recv_displs.data(), MPI_DOUBLE,
-                  g.comm);
-    double* s = reinterpret_cast<double*>(spec.get());
-    o = 0;
-    for (int r = 0; r < g.size; ++r)
+      MPI_Isend(recv.data() + back_send_displs[r], back_send_counts[r], MPI_DOUBLE, r, 41, g.comm,
+                &reqs[nreq++]);
+    }
+    for (int k = 0; k < nzb; ++k) {
+      const long kg = (g.z0 + k) % nz;
+      for (int j = 0; j < ncy; ++j) {
+        const double* from = t + 2L * ((kg * ncy + j) * nl);
+        std::copy(from, from + 2L * nl, s + 2L * ((static_cast<long>(k) * ncy + j) * nxh + l0));
+      }
+    }
+    MPI_Waitall(nreq, reqs.data(), MPI_STATUSES_IGNORE);
+    for (int r = 0; r < g.size; ++r) {
+      if (r == g.rank) continue;
+      const double* o = send.data() + back_recv_displs[r];
       for (int k = 0; k < nzb; ++k)
         for (int j = 0; j < ncy; ++j) {
           double* to = s + 2L * ((static_cast<long>(k) * ncy + j) * nxh + l_start[r]);
-          std::copy(send.begin() + o, send.begin() + o + 2L * l_count[r], to);
+          std::copy(o, o + 2L * l_count[r], to);
           o += 2L * l_count[r];
         }
+    }
   }
 
   // Thomas sweeps for every (k, l) line at once, vectorised over l.

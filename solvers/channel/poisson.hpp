@@ -5,10 +5,10 @@
 // mean mode, defined up to a constant, is pinned to zero on the top cell.
 //
 // Layouts: the right-hand side arrives as this rank's z slab (nzl, ncy, nx); after the x FFT the
-// ranks exchange blocks (MPI all-to-all) so that each holds every z for a slab of x wavenumbers
-// (nz, ncy, nxh_l), where the z FFTs and y solves are local, and the way back is the mirror,
-// with one plane more per rank (the plane above its slab).
-// Plans are made once; solve() allocates nothing.
+// ranks exchange blocks (nonblocking messages, the own block copied directly) so that each holds
+// every z for a slab of x wavenumbers (nz, ncy, nxh_l), where the z FFTs and y solves are local,
+// and the way back is the mirror, with one plane more per rank (the plane above its slab). Plans
+// are made once; solve() allocates nothing.
 #pragma once
 
 #include <memory>
