@@ -17,7 +17,7 @@ enum class Phase {
   halo,         // ghost layers (periodic x, walls, z exchange)
   fillps,       // ∇·u* / (αΔt)
   fft_x,        // real FFTs in x (both ways) and the scaling copies
-  transpose,    // packing, MPI_Alltoallv and unpacking (both ways)
+  transpose,    // packing, the block messages, the own block's copy and unpacking (both ways)
   fft_z,        // complex FFTs in z (both ways)
   tridiagonal,  // Thomas sweeps in y per wavenumber pair
   correct,      // u = u* - αΔt ∇φ and the pressure update
