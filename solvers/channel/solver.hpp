@@ -1,10 +1,10 @@
 // The channel flow solver: state, one RK3 step, and the diagnostics the driver and the tests
 // need. The step reads as the algorithm (CaNS: rk → fillps → solver → correc):
 //
+//   sgs         ν_t and F = ∇·(2 ν_t S) of the step's start, held     (sgs.hpp)
 //   for each of the three RK3 substages (γ, ζ, α = γ + ζ):
-//     sgs       ν_t from the current velocity                       (sgs.hpp)
-//     momentum  H = -∇·(uu) + ν(∂xx + ∂zz)u + ∇·(2 ν_t S)           (momentum.hpp)
-//     predict   (1 - αΔt ν/2 ∂yy) δ = Δt(γH + ζH_old) + αΔt(f - ∇p) + αΔt ν ∂yy u
+//     momentum  H = -∇·(uu) + ν(∂xx + ∂zz)u                         (momentum.hpp)
+//     predict   (1 - αΔt ν/2 ∂yy) δ = Δt(γH + ζH_old) + αΔt(f + F - ∇p) + αΔt ν ∂yy u
 //     fillps    r = ∇·u* / (αΔt)
 //     solve     ∇²φ = r                                             (poisson.hpp)
 //     correct   u = u* - αΔt ∇φ,  p = p + φ - αΔt ν/2 ∂yy φ
