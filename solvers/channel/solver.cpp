@@ -47,6 +47,7 @@ struct ChannelSolver::Impl {
   SgsWork sgs_work;
   PhaseTimes times;
   HaloExchange pending;  // the state's halo exchange between two substages
+  MPI_Request wreq[2];   // w's plane below, before fillps
   double rate = -1.0;    // rate_convective() of the current state; < 0: not measured yet
   double t = 0.0, dt_last = 0.0, force_mean = 0.0;
   long nsteps = 0;
@@ -101,19 +102,25 @@ struct ChannelSolver::Impl {
   }
 
   // What fillps reads beyond u*'s interior: u at i = -1 (periodic) and w on the plane below the
-  // slab (v's wall ghost is 0 and stays so). One plane one way instead of the velocity's halo.
-  void divergence_halo() {
+  // slab (v's wall ghost is 0 and stays so). One plane one way instead of the velocity's halo;
+  // fillps of the planes k >= 1 runs while it travels.
+  void begin_divergence_halo() {
     PhaseTimer th(&times, Phase::halo);
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) u.row(j, k)[-1] = u.row(j, k)[g.nx - 1];
     double* below = w.data.data() + w.index(-kGhost, -1, -1);       // plane k = -1
     double* top = w.data.data() + w.index(-kGhost, -1, g.nzl - 1);  // plane k = nzl - 1
     const int count = static_cast<int>(w.sz);
-    if (g.size == 1)
+    if (g.size == 1) {
       std::copy(top, top + count, below);
-    else
-      MPI_Sendrecv(top, count, MPI_DOUBLE, g.z_up, 30, below, count, MPI_DOUBLE, g.z_down, 30,
-                   g.comm, MPI_STATUS_IGNORE);
+      return;
+    }
+    MPI_Irecv(below, count, MPI_DOUBLE, g.z_down, 30, g.comm, &wreq[0]);
+    MPI_Isend(top, count, MPI_DOUBLE, g.z_up, 30, g.comm, &wreq[1]);
+  }
+  void end_divergence_halo() {
+    PhaseTimer th(&times, Phase::halo);
+    if (g.size > 1) MPI_Waitall(2, wreq, MPI_STATUSES_IGNORE);
   }
 
   // The state's halos (velocity and pressure), valid whenever step() starts or returns.
@@ -133,11 +140,11 @@ struct ChannelSolver::Impl {
     end_halos(pending);
   }
 
-  // r = ∇·u / (αΔt) into the compact array.
-  void fillps(double alpha_dt) {
+  // r = ∇·u / (αΔt) into the compact array, on the planes [k_begin, k_end).
+  void fillps(double alpha_dt, int k_begin, int k_end) {
     PhaseTimer tf(&times, Phase::fillps);
     const double dxi = 1.0 / g.dx, dzi = 1.0 / g.dz, s = 1.0 / alpha_dt;
-    for (int k = 0; k < g.nzl; ++k)
+    for (int k = k_begin; k < k_end; ++k)
       for (int j = 0; j < g.ncy; ++j) {
         const double* U = u.row(j, k);
         const double* V = v.row(j, k);
@@ -170,8 +177,8 @@ struct ChannelSolver::Impl {
       }
   }
 
-  void solve_pressure(double alpha_dt) {
-    fillps(alpha_dt);
+  // φ for the right-hand side in `rhs`; see fillps().
+  void solve_pressure() {
     poisson.solve(rhs.data(), above.data(), &times);
     PhaseTimer tx(&times, Phase::fft_x);
     set_interior(phi, rhs);
@@ -263,8 +270,11 @@ struct ChannelSolver::Impl {
     std::swap(hw.data, ow.data);
     tu.stop();
     // fillps, solve, correct
-    divergence_halo();
-    solve_pressure(adt);
+    begin_divergence_halo();
+    fillps(adt, 1, g.nzl);
+    end_divergence_halo();
+    fillps(adt, 0, 1);
+    solve_pressure();
     correct(adt);
     update_pressure(adt);
     // forcing
@@ -280,10 +290,7 @@ struct ChannelSolver::Impl {
         }
       force_mean += shift / dt;
     }
-    if (s < 2)
-      begin_state_halo();  // completed by the next substage
-    else
-      state_halo();  // step() returns with valid halos
+    begin_state_halo();  // completed by the next substage, or by step() after the last
   }
 
   // p = p + φ - αΔt ν/2 ∂yy φ (the implicit part's pressure, as in CaNS).
@@ -315,6 +322,13 @@ struct ChannelSolver::Impl {
   }
 
   double rate_convective() const {
+    double m = rate_local();
+    MPI_Allreduce(MPI_IN_PLACE, &m, 1, MPI_DOUBLE, MPI_MAX, g.comm);
+    return m;
+  }
+
+  // This slab's max(|u|/Δx + |v|/Δy + |w|/Δz) (interior only).
+  double rate_local() const {
     double m = 0.0;
     for (int k = 0; k < g.nzl; ++k)
       for (int j = 0; j < g.ncy; ++j) {
@@ -325,7 +339,6 @@ struct ChannelSolver::Impl {
         for (int i = 0; i < g.nx; ++i)
           m = std::max(m, std::abs(U[i]) / g.dx + std::abs(V[i]) * dyi + std::abs(W[i]) / g.dz);
       }
-    MPI_Allreduce(MPI_IN_PLACE, &m, 1, MPI_DOUBLE, MPI_MAX, g.comm);
     return m;
   }
 
@@ -486,7 +499,8 @@ void ChannelSolver::get_state(std::vector<double>& u, std::vector<double>& v,
 void ChannelSolver::project() {
   Impl& m = *impl_;
   m.velocity_halo();
-  m.solve_pressure(1.0);
+  m.fillps(1.0, 0, m.g.nzl);
+  m.solve_pressure();
   m.correct(1.0);
   m.state_halo();
   m.rate = -1.0;
@@ -516,8 +530,15 @@ StepInfo ChannelSolver::step(double dt, double dt_max) {
   m.dt_last = dt;
   ++m.nsteps;
   ++m.times.steps;
+  // The rate of the new state reads interiors only: it runs while the last substage's halos
+  // travel.
   PhaseTimer tc(&m.times, Phase::reduce);
-  m.rate = m.rate_convective();
+  double rate = m.rate_local();
+  tc.stop();
+  m.end_state_halo();
+  PhaseTimer ta(&m.times, Phase::reduce);
+  MPI_Allreduce(MPI_IN_PLACE, &rate, 1, MPI_DOUBLE, MPI_MAX, m.g.comm);
+  m.rate = rate;
   return {dt, dt * m.rate};
 }
 
