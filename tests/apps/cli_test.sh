@@ -6,23 +6,7 @@ eddyop=$1
 src=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME CONDITION-EXIT-STATUS DETAIL
-  if [[ $2 -eq 0 ]]; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAILED: $1"
-    echo "$3" | sed 's/^/    /'
-  fi
-}
-
-run() {  # run ARGS... -> sets out, rc
-  out=$("$eddyop" "$@" 2>&1)
-  rc=$?
-}
+source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # info names every component it runs on
 run info

@@ -17,6 +17,7 @@
 #include "postprocess/dataset_kind.hpp"
 #include "postprocess/evaluate.hpp"
 #include "postprocess/report.hpp"
+#include "tests/error_of.hpp"
 #include "tests/postprocess/helpers.hpp"
 #include "tests/postprocess/synthetic_box.hpp"
 #include "tests/postprocess/synthetic_channel.hpp"
@@ -26,6 +27,8 @@ namespace fs = std::filesystem;
 using json = nlohmann::json;
 
 namespace {
+
+using eddyop::testing::error_of;
 
 struct Files {
   fs::path dir;
@@ -54,15 +57,6 @@ pp::EvaluateOptions options(const Files& f) {
   o.error_steps = {1, 4};
   o.plots = false;
   return o;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const eddyop::Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "core/error.hpp"
 #include "core/hdf5/writer.hpp"
 #include "postprocess/channel_source.hpp"
+#include "tests/error_of.hpp"
 #include "tests/postprocess/synthetic_channel.hpp"
 
 namespace pp = eddyop::postprocess;
@@ -17,14 +18,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const eddyop::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using eddyop::testing::error_of;
 
 }  // namespace
 

@@ -18,12 +18,15 @@
 #include "core/hdf5/reader.hpp"
 #include "core/hdf5/writer.hpp"
 #include "postprocess/solver_stats.hpp"
+#include "tests/error_of.hpp"
 #include "tests/postprocess/helpers.hpp"
 
 namespace pp = eddyop::postprocess;
 namespace fs = std::filesystem;
 
 namespace {
+
+using eddyop::testing::error_of;
 
 // Poiseuille flow between y = 0 and 2h: U = G y (2h - y) / (2 nu), tau_w = G h; with G = h = 1 and
 // nu = 1/180, u_tau = 1 and Re_tau = 180, so wall units are the raw values.
@@ -101,15 +104,6 @@ double cell_average_bulk(const Synthetic& g) {
     cubes += std::pow(g.faces[j + 1] - g.faces[j], 3);
   const double integral = kG * kLy * kLy * kLy / (12 * kNu);  // ∫ G y (2h - y) / 2ν dy
   return (integral + (kG / kNu) * cubes / 24.0) / kLy;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const eddyop::Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 bool contains(const std::string& text, const std::string& part) {

@@ -18,6 +18,7 @@
 #include "solvers/channel/output.hpp"
 #include "solvers/channel/params.hpp"
 #include "solvers/channel/run.hpp"
+#include "tests/error_of.hpp"
 #include "tests/solvers/channel_fixtures.hpp"
 
 using namespace eddyop;
@@ -25,6 +26,8 @@ using namespace eddyop::solvers::channel;
 namespace fs = std::filesystem;
 
 namespace {
+
+using eddyop::testing::error_of;
 
 config::Section schema() {
   return eddyop::testing::channel_case_schema();
@@ -72,15 +75,6 @@ double row_sum(const std::vector<std::pair<int, double>>& r) {
   double s = 0.0;
   for (const auto& [i, w] : r) s += w;
   return s;
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
 }
 
 }  // namespace

@@ -8,10 +8,14 @@
 
 #include "core/error.hpp"
 #include "solvers/pde/darcy.hpp"
+#include "tests/error_of.hpp"
 
 using namespace eddyop::solvers;
 
 namespace {
+
+using eddyop::testing::error_of;
+
 constexpr double kPi = 3.14159265358979323846;
 
 std::vector<double> on_nodes(int n, const std::function<double(double, double)>& g) {
@@ -29,14 +33,6 @@ double max_abs_diff(const std::vector<double>& a, const std::vector<double>& b) 
   return m;
 }
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const eddyop::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 }  // namespace
 
 TEST(Darcy, ManufacturedSolutionConvergesAtSecondOrder) {
