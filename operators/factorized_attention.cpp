@@ -416,25 +416,20 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
               auto stats = [&](Index grp) { return (p * G + grp) * D; };
               gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
               if (!chained) {
+                // Each axis' group in turn (x, z, y): its output back to z = K_a v, through the
+                // projection and InstanceNorm to dz, then to K_a and, summed, to v.
+                const T* K[3] = {Kx, Ky, Kz};
+                T* dK[3] = {dkx ? dkx + p * X * X : nullptr, dky ? dky + p * Y * Y : nullptr,
+                            dkz ? dkz + p * Z * Z : nullptr};
                 Group g = gd;
-                g.col = (h * 3 + 0) * D;
-                apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
-                               rstd.ptr() + stats(0), w, g);
-                if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
-                apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
-                g.col = (h * 3 + 2) * D;
-                apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
-                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(2),
-                               rstd.ptr() + stats(2), w, g);
-                if (dkz) kernel_grad(dkz + p * Z * Z, dz, v, f, 2);
-                apply_axis(dv, Kz, dz, f, 2, Trans::yes, T(1));
-                g.col = (h * 3 + 1) * D;
-                apply_axis(z, Ky, v, f, 1, Trans::no, T(0));
-                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(1),
-                               rstd.ptr() + stats(1), w, g);
-                if (dky) kernel_grad(dky + p * Y * Y, dz, v, f, 1);
-                apply_axis(dv, Ky, dz, f, 1, Trans::yes, T(1));
+                for (const int a : {0, 2, 1}) {
+                  g.col = (h * 3 + a) * D;
+                  apply_axis(z, K[a], v, f, a, Trans::no, T(0));
+                  group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(a),
+                                 rstd.ptr() + stats(a), w, g);
+                  if (dK[a]) kernel_grad(dK[a], dz, v, f, a);
+                  apply_axis(dv, K[a], dz, f, a, Trans::yes, a == 0 ? T(0) : T(1));
+                }
               } else {
                 // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
                 // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
