@@ -7,13 +7,17 @@
 // The two sides run interleaved, one step of ours then one of PyTorch's (fno_torch.py --serve,
 // a child process fed through pipes), and each reports the median of its steps: load from
 // other processes on a shared machine then slows both alike instead of whichever ran last.
-// Before each timed step the bench sleeps --gap-ms (30 ms by default): after a parallel region
+// Before each timed unit the bench sleeps --gap-ms (30 ms by default): after a parallel region
 // PyTorch's OpenMP threads (libgomp, default wait policy) spin for some milliseconds, and any
 // library's threads that spin would likewise steal a core from the other side's next step, which
-// is as long as that spin at batch 1. Both sides keep their defaults (threads, wait policies);
-// the gap only lets whichever side ran last go quiet before the other is timed.
+// is as long as that spin at batch 1. Both sides keep their defaults (threads, wait policies).
+// The gap in turn lets threads fall asleep, and waking them costs a millisecond or more, so the
+// batch-1 forward is timed as a warm block, as a rollout runs it: one untimed forward, then
+// --block (10) back to back, each side's mean per forward; the median over the blocks is
+// reported. Measured on a quiet box, a side's warm block is as fast as its best single steps
+// without any gap (PyTorch 10.6–10.9 ms), and neither side's threads run during the other's.
 //
-//   build/bench/bench_fno [--threads N] [--reps R] [--gap-ms G] [--no-torch]
+//   build/bench/bench_fno [--threads N] [--reps R] [--gap-ms G] [--block B] [--no-torch]
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -137,12 +141,13 @@ class TorchPeer {
 
 int main(int argc, char** argv) {
   int threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int reps = 10, gap_ms = 30;
+  int reps = 10, gap_ms = 30, block = 10;
   bool torch = true;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) threads = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--reps") && i + 1 < argc) reps = std::atoi(argv[++i]);
     if (!std::strcmp(argv[i], "--gap-ms") && i + 1 < argc) gap_ms = std::atoi(argv[++i]);
+    if (!std::strcmp(argv[i], "--block") && i + 1 < argc) block = std::max(1, std::atoi(argv[++i]));
     if (!std::strcmp(argv[i], "--no-torch")) torch = false;
   }
   double train_ms = 0, infer_ms = 0, rss = 0, torch_train_ms = 0, torch_infer_ms = 0, torch_rss = 0;
@@ -213,12 +218,17 @@ int main(int argc, char** argv) {
       theirs_train.push_back(peer->step("train"));
     }
     tape.reset();
-    for (int r = 0; r < 5 * reps; ++r) {
+    const std::string infer_block = "infer " + std::to_string(block);
+    for (int r = 0; r < reps; ++r) {
       gap();
-      ours_infer.push_back(time_ms(infer));
+      infer();  // wakes the threads; untimed
+      ours_infer.push_back(time_ms([&]() {
+                             for (int i = 0; i < block; ++i) infer();
+                           }) /
+                           block);
       if (!peer) continue;
       gap();
-      theirs_infer.push_back(peer->step("infer"));
+      theirs_infer.push_back(peer->step(infer_block.c_str()));
     }
     rss = peak_rss_mb();
     train_ms = median(ours_train);
@@ -230,7 +240,7 @@ int main(int argc, char** argv) {
     }
   }
   std::printf("threads %d\n", threads);
-  std::printf("gap_ms %d\n", gap_ms);
+  std::printf("gap_ms %d infer_block %d\n", gap_ms, block);
   std::printf("eddyop_train_ms %.3f\n", train_ms);
   std::printf("eddyop_infer_ms %.3f\n", infer_ms);
   std::printf("eddyop_arena_mb train %.1f infer %.1f\n",

@@ -9,7 +9,8 @@ pass at batch 1, on the given number of threads. Prints `torch_train_ms`, `torch
 With --serve it times one step per request instead, so that bench_fno can interleave the two
 sides (one of ours, one of PyTorch's, ...) and load from other processes hits both alike: it
 prints `ready` after its warm-up, then answers each `train` or `infer` line on stdin with
-`ms <time of that step>`, and `quit` with the peak-memory line.
+`ms <time of that step>`, each `infer B` with one untimed forward and then the mean of B back to
+back (`ms <mean>`), and `quit` with the peak-memory line.
 """
 import argparse
 import resource
@@ -83,12 +84,18 @@ def serve(steps):
         fn()
     print("ready", flush=True)
     for line in sys.stdin:
-        cmd = line.strip()
+        cmd, *count = line.split()
         if cmd == "quit":
             break
+        if count:  # "infer B": one untimed step, then the mean of B back to back
+            n = int(count[0])
+            steps[cmd]()
+        else:
+            n = 1
         t = time.perf_counter()
-        steps[cmd]()
-        print(f"ms {1e3 * (time.perf_counter() - t):.3f}", flush=True)
+        for _ in range(n):
+            steps[cmd]()
+        print(f"ms {1e3 * (time.perf_counter() - t) / n:.3f}", flush=True)
     print(f"torch_peak_rss_mb {peak_rss_mb():.1f}", flush=True)
 
 
