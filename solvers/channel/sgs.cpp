@@ -8,6 +8,16 @@
 #include <cmath>
 #include <limits>
 
+// The row kernels below are built twice, for the default x86-64 target and for x86-64-v3 (AVX2,
+// FMA: four doubles a lane, wider square roots and divisions); the loader picks one by the CPU
+// (GCC's target_clones), so the build stays portable. FMA rounds differently from a multiply
+// and an add: the two builds agree to the last bits, and every rank of a run takes the same one.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define EDDYOP_SGS_ROW __attribute__((noinline, target_clones("arch=x86-64-v3", "default")))
+#else
+#define EDDYOP_SGS_ROW __attribute__((noinline))
+#endif
+
 namespace eddyop::solvers::channel {
 
 double strain_magnitude(const Gradient& g) {
@@ -114,11 +124,10 @@ constexpr int kSym[6][2] = {{0, 0}, {1, 1}, {2, 2}, {0, 1}, {0, 2}, {1, 2}};
 // (out: (n, 21)): centre velocities, their products, |S| S_ij and S_ij, from the same
 // differences as centre_gradient(); |S| also into `strain` (n), which the eddy viscosity reuses.
 // Out of line with restrict parameters, so that GCC keeps the restrict.
-__attribute__((noinline)) void dynamic_row(double* __restrict out, double* __restrict strain,
-                                           const double* __restrict U, const double* __restrict V,
-                                           const double* __restrict W, long sy, long sz, int n,
-                                           double dxi, double dzi, double hx, double hz, double yi,
-                                           double dyfi) {
+EDDYOP_SGS_ROW void dynamic_row(double* __restrict out, double* __restrict strain,
+                                const double* __restrict U, const double* __restrict V,
+                                const double* __restrict W, long sy, long sz, int n, double dxi,
+                                double dzi, double hx, double hz, double yi, double dyfi) {
   for (int i = 0; i < n; ++i) {
     double d[3][3];
     gradient_at(d, U, V, W, i, sy, sz, dxi, dzi, hx, hz, yi, dyfi);
@@ -143,9 +152,8 @@ __attribute__((noinline)) void dynamic_row(double* __restrict out, double* __res
 
 // The Germano–Lilly contraction L^d_ij M_ij and M_ij M_ij at n filtered points (f: (n, 21)),
 // per point, so that the loop vectorises; the caller sums them in order.
-__attribute__((noinline)) void dynamic_contraction(double* __restrict lm, double* __restrict mm,
-                                                   const double* __restrict f, int n,
-                                                   double two_d2) {
+EDDYOP_SGS_ROW void dynamic_contraction(double* __restrict lm, double* __restrict mm,
+                                        const double* __restrict f, int n, double two_d2) {
   const double a2 = kTestFilterRatio * kTestFilterRatio;
   for (int i = 0; i < n; ++i) {
     const double* q = f + static_cast<long>(i) * kDynQ;
@@ -174,8 +182,9 @@ __attribute__((noinline)) void dynamic_contraction(double* __restrict lm, double
 // then z) and contracted; the plane sums are reduced over the ranks at the end. |S| of every
 // cell goes to `strain` (also on its x ghosts and z ghost planes, which the caller's halo update
 // overwrites).
-void dynamic_coefficient(std::vector<double>& c_out, Field& strain, const Field& u, const Field& v,
-                         const Field& w, const Grid& g, const ChannelParams& p, SgsWork& work) {
+EDDYOP_SGS_ROW void dynamic_coefficient(std::vector<double>& c_out, Field& strain, const Field& u,
+                                        const Field& v, const Field& w, const Grid& g,
+                                        const ChannelParams& p, SgsWork& work) {
   constexpr int Q = kDynQ;
   const int ex = g.nx + 2, ez = g.nzl + 2;
   const long pl = static_cast<long>(ex) * ez;
@@ -243,7 +252,7 @@ struct RowGradient {
 // out[i] = f(gradient at cell i) along one row: RowGradient::at with the row's pointers and
 // factors in restrict locals, so that the loop vectorises (through the struct it does not).
 template <class F>
-void gradient_row(double* __restrict out, const RowGradient& rg, int n, F f) {
+void gradient_row_plain(double* __restrict out, const RowGradient& rg, int n, F f) {
   const double* __restrict U = rg.U;
   const double* __restrict V = rg.V;
   const double* __restrict W = rg.W;
@@ -254,6 +263,32 @@ void gradient_row(double* __restrict out, const RowGradient& rg, int n, F f) {
     gradient_at(d, U, V, W, i, sy, sz, dxi, dzi, hx, hz, yi, dyfi);
     out[i] = f(d);
   }
+}
+
+#if defined(__x86_64__) && defined(__GNUC__)
+// The same row compiled for AVX2 + FMA (four doubles a lane, vector square roots and divisions
+// twice as wide as the default x86-64 target's SSE2), chosen at run time so that the build stays
+// portable. FMA rounds differently from a multiply and an add: results differ from the plain
+// row in the last bits, and every rank takes the same path.
+template <class F>
+__attribute__((target("avx2,fma"), flatten)) void gradient_row_avx2(double* __restrict out,
+                                                                    const RowGradient& rg, int n,
+                                                                    F f) {
+  gradient_row_plain(out, rg, n, f);
+}
+
+bool cpu_has_avx2_fma() {
+  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  return has;
+}
+#endif
+
+template <class F>
+void gradient_row(double* out, const RowGradient& rg, int n, F f) {
+#if defined(__x86_64__) && defined(__GNUC__)
+  if (cpu_has_avx2_fma()) return gradient_row_avx2(out, rg, n, f);
+#endif
+  gradient_row_plain(out, rg, n, f);
 }
 
 inline double strain_squared(const double (&g)[3][3]) {  // S:S
@@ -379,11 +414,10 @@ inline double edge_yz(const double* N, const double* V, const double* W, long o,
 // The three edge stresses 2 ν_t S_xy, 2 ν_t S_xz, 2 ν_t S_yz of n edges of one row, from offset
 // 0 (the caller shifts the pointers): out of line with restrict parameters, so that it
 // vectorises (GCC 12 loses the restrict when it inlines, and ignores it on locals).
-__attribute__((noinline)) void edge_row(double* __restrict xy, double* __restrict xz,
-                                        double* __restrict yz, const double* __restrict N,
-                                        const double* __restrict U, const double* __restrict V,
-                                        const double* __restrict W, long sy, long sz, int n,
-                                        double dxi, double dzi, double yi) {
+EDDYOP_SGS_ROW void edge_row(double* __restrict xy, double* __restrict xz, double* __restrict yz,
+                             const double* __restrict N, const double* __restrict U,
+                             const double* __restrict V, const double* __restrict W, long sy,
+                             long sz, int n, double dxi, double dzi, double yi) {
   for (int i = 0; i < n; ++i) {
     xy[i] = edge_xy(N, U, V, i, sy, yi, dxi);
     xz[i] = edge_xz(N, U, W, i, sz, dzi, dxi);
@@ -396,13 +430,15 @@ __attribute__((noinline)) void edge_row(double* __restrict xy, double* __restric
 // edge is evaluated once. Shear stresses on the cell edges, ν_t averaged from the four cells
 // around: xy at (x-face i, y-face j), xz at (x-face i, z-face k), yz at (y-face j, z-face k);
 // normal stresses 2 ν_t S_aa at the centres.
-__attribute__((noinline)) void sgs_force_row(
-    double* __restrict HU, double* __restrict HV, double* __restrict HW, const double* __restrict N,
-    const double* __restrict U, const double* __restrict V, const double* __restrict W,
-    const double* __restrict cxy, const double* __restrict cxz, const double* __restrict cyz,
-    const double* __restrict pxy, const double* __restrict pyz, const double* __restrict qxz,
-    const double* __restrict qyz, long sy, long sz, int nx, double dxi, double dzi, double dyfi,
-    double dyfp, double dyci, double vmask) {
+EDDYOP_SGS_ROW void sgs_force_row(double* __restrict HU, double* __restrict HV,
+                                  double* __restrict HW, const double* __restrict N,
+                                  const double* __restrict U, const double* __restrict V,
+                                  const double* __restrict W, const double* __restrict cxy,
+                                  const double* __restrict cxz, const double* __restrict cyz,
+                                  const double* __restrict pxy, const double* __restrict pyz,
+                                  const double* __restrict qxz, const double* __restrict qyz,
+                                  long sy, long sz, int nx, double dxi, double dzi, double dyfi,
+                                  double dyfp, double dyci, double vmask) {
   for (int i = 0; i < nx; ++i) {
     const double xy = cxy[i], xz = cxz[i], yz = cyz[i];
     HU[i] = 2.0 * (N[i + 1] * (U[i + 1] - U[i]) - N[i] * (U[i] - U[i - 1])) * dxi * dxi +
