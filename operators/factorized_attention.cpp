@@ -345,19 +345,15 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         auto stats = [&](Index grp) { return (p * G + grp) * D; };
         const T* w = wo->value.ptr();
         if (!chained) {
+          // Each axis' group in turn (x, z, y): z = K_a v, normalised and projected into y.
+          const T* K[3] = {Kx, Ky, Kz};
           Group g = gd;
-          g.col = (h * 3 + 0) * D;
-          apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
-                        eps, h == 0 ? T(0) : T(1));
-          g.col = (h * 3 + 2) * D;
-          apply_axis(z, Kz, v, f, 2, Trans::no, T(0));
-          group_forward(yb, bias.data(), mu.ptr() + stats(2), rstd.ptr() + stats(2), wt, z, w, g,
-                        eps, T(1));
-          g.col = (h * 3 + 1) * D;
-          apply_axis(z, Ky, v, f, 1, Trans::no, T(0));
-          group_forward(yb, bias.data(), mu.ptr() + stats(1), rstd.ptr() + stats(1), wt, z, w, g,
-                        eps, T(1));
+          for (const int a : {0, 2, 1}) {
+            g.col = (h * 3 + a) * D;
+            apply_axis(z, K[a], v, f, a, Trans::no, T(0));
+            group_forward(yb, bias.data(), mu.ptr() + stats(a), rstd.ptr() + stats(a), wt, z, w, g,
+                          eps, h == 0 && a == 0 ? T(0) : T(1));
+          }
         } else {
           Group g = gd;
           g.col = h * D;

@@ -1,5 +1,9 @@
-# Sourced by the command-line tests: counts checks, prints the failed ones with their detail,
-# and runs the program capturing its output and exit status.
+# Sourced by the command-line tests (after `set -uo pipefail; eddyop=$1; src=$2`): a scratch
+# folder removed at exit ($work), checks counted and the failed ones printed with their detail,
+# and the program run with its output and exit status captured.
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
 
 passed=0
 failed=0

@@ -4,8 +4,6 @@
 set -uo pipefail
 eddyop=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # info names every component it runs on

@@ -6,8 +6,6 @@
 set -uo pipefail
 eddyop=$1
 src=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 
 # a tiny channel run that samples its statistics from the first step
