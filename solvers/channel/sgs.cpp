@@ -251,8 +251,10 @@ struct RowGradient {
 
 // out[i] = f(gradient at cell i) along one row: RowGradient::at with the row's pointers and
 // factors in restrict locals, so that the loop vectorises (through the struct it does not).
+// Inlined into the row kernels below, which are built for each target.
 template <class F>
-void gradient_row_plain(double* __restrict out, const RowGradient& rg, int n, F f) {
+__attribute__((always_inline)) inline void gradient_row(double* __restrict out,
+                                                        const RowGradient& rg, int n, F f) {
   const double* __restrict U = rg.U;
   const double* __restrict V = rg.V;
   const double* __restrict W = rg.W;
@@ -263,32 +265,6 @@ void gradient_row_plain(double* __restrict out, const RowGradient& rg, int n, F 
     gradient_at(d, U, V, W, i, sy, sz, dxi, dzi, hx, hz, yi, dyfi);
     out[i] = f(d);
   }
-}
-
-#if defined(__x86_64__) && defined(__GNUC__)
-// The same row compiled for AVX2 + FMA (four doubles a lane, vector square roots and divisions
-// twice as wide as the default x86-64 target's SSE2), chosen at run time so that the build stays
-// portable. FMA rounds differently from a multiply and an add: results differ from the plain
-// row in the last bits, and every rank takes the same path.
-template <class F>
-__attribute__((target("avx2,fma"), flatten)) void gradient_row_avx2(double* __restrict out,
-                                                                    const RowGradient& rg, int n,
-                                                                    F f) {
-  gradient_row_plain(out, rg, n, f);
-}
-
-bool cpu_has_avx2_fma() {
-  static const bool has = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return has;
-}
-#endif
-
-template <class F>
-void gradient_row(double* out, const RowGradient& rg, int n, F f) {
-#if defined(__x86_64__) && defined(__GNUC__)
-  if (cpu_has_avx2_fma()) return gradient_row_avx2(out, rg, n, f);
-#endif
-  gradient_row_plain(out, rg, n, f);
 }
 
 inline double strain_squared(const double (&g)[3][3]) {  // S:S
@@ -321,6 +297,16 @@ inline double wale_ratio(const double (&g)[3][3]) {
   // den = 0 only where sdsd = 0; the smallest normal double keeps the division a plain
   // vector operation (a select on den would stop the loop vectorising).
   return sdsd * r / (den + std::numeric_limits<double>::min());
+}
+
+// ν_t along one row: c |S| (Smagorinsky with c = l² √2, and the dynamic model's ν_t when its
+// coefficient is not updated) and c times WALE's ratio.
+EDDYOP_SGS_ROW void strain_row(double* __restrict out, const RowGradient& rg, int n, double c) {
+  gradient_row(out, rg, n,
+               [c](const double(&d)[3][3]) { return c * std::sqrt(strain_squared(d)); });
+}
+EDDYOP_SGS_ROW void wale_row(double* __restrict out, const RowGradient& rg, int n, double c) {
+  gradient_row(out, rg, n, [c](const double(&d)[3][3]) { return c * wale_ratio(d); });
 }
 
 RowGradient row_gradient(const Field& u, const Field& v, const Field& w, const Grid& g, int j,
@@ -370,19 +356,17 @@ void sgs_viscosity(Field& nu_t, const Field& u, const Field& v, const Field& w, 
         case SgsModel::smagorinsky: {
           const double l = p.cs * van_driest(wall / nu, p.van_driest_a) * delta;  // y⁺, u_τ = 1
           const double c = l * l * std::sqrt(2.0);
-          gradient_row(out, rg, g.nx,
-                       [c](const double(&d)[3][3]) { return c * std::sqrt(strain_squared(d)); });
+          strain_row(out, rg, g.nx, c);
           break;
         }
         case SgsModel::wale: {
           const double c = (p.cw * delta) * (p.cw * delta);
-          gradient_row(out, rg, g.nx, [c](const double(&d)[3][3]) { return c * wale_ratio(d); });
+          wale_row(out, rg, g.nx, c);
           break;
         }
         case SgsModel::dynamic_smagorinsky: {
           const double c = work.coefficient[j] * delta * delta * std::sqrt(2.0);
-          gradient_row(out, rg, g.nx,
-                       [c](const double(&d)[3][3]) { return c * std::sqrt(strain_squared(d)); });
+          strain_row(out, rg, g.nx, c);
           break;
         }
         default:
