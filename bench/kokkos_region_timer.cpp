@@ -1,9 +1,9 @@
 // A minimal Kokkos Tools library for profiles by region: exclusive thread-CPU and wall seconds
 // per kernel and profiling-region name (Kokkos::parallel_for / reduce, pushRegion, host_for's
-// begin/end events), on the calling thread. Not part of the build; compile and load it with
+// begin/end events), on the calling thread. Built as build/bench/libkokkos_region_timer.so (it
+// links nothing of eddyop); load it with
 //
-//   g++ -O2 -shared -fPIC bench/kokkos_region_timer.cpp -o /tmp/libregion_timer.so
-//   export KOKKOS_PROFILE_LIBRARY=/tmp/libregion_timer.so KP_PREFIX=/tmp/prof
+//   export KOKKOS_PROFILE_LIBRARY=$PWD/build/bench/libkokkos_region_timer.so KP_PREFIX=/tmp/prof
 //   build-<dir>/bench/bench_ifactformer --threads 1 --reps 2 --no-b5 --les-steps 5
 //
 // Every time the region named by KP_MARK (default eddyop::IFactFormer::forward) opens at the top
