@@ -1,6 +1,7 @@
-// Broadcasting arithmetic (NumPy rules). Equal shapes take a flat loop; otherwise every output
-// index is mapped to each operand through strides that are 0 along broadcast axes, and the
-// backward scatters with atomics, since several outputs share one operand value there.
+// Broadcasting arithmetic (NumPy rules). Equal shapes take a flat loop, and so does an operand b
+// repeated along the leading axes of a (b's index is the output's modulo b's size); otherwise
+// every output index is mapped to each operand through strides that are 0 along broadcast axes, and
+// the backward scatters with atomics, since several outputs share one operand value there.
 #include <algorithm>
 
 #include "operators/op_util.hpp"
@@ -25,6 +26,14 @@ Shape broadcast_shape(const Shape& a, const Shape& b, const char* op) {
     s[static_cast<std::size_t>(i)] = sa == 1 ? sb : sa;
   }
   return Shape(s);
+}
+
+// True when b's shape is the trailing part of y's (b repeats along y's leading axes).
+bool suffix_of(const Shape& b, const Shape& y) {
+  if (b.rank() > y.rank()) return false;
+  for (int i = 1; i <= b.rank(); ++i)
+    if (b[b.rank() - i] != y[y.rank() - i]) return false;
+  return true;
 }
 
 // Output-index strides of an operand: 0 along axes it is broadcast over.
@@ -84,17 +93,25 @@ Var<T> binary(Tape<T>& tape, const Var<T>& a, const Var<T>& b, Binary op, const 
   const T* bp = b->value.ptr();
   T* yp = y->value.ptr();
   const bool same = a->shape() == ys && b->shape() == ys;
+  // b repeated along a's leading axes (a field plus one (N, C) term per sample, say): b's index
+  // is the output's modulo nb, and b's gradient sums over the repeats without atomics.
+  const bool rows = !same && a->shape() == ys && suffix_of(b->shape(), ys);
+  const Index nb = b->shape().numel();
   const Dims da = operand_dims(ys, a->shape()), db = operand_dims(ys, b->shape());
   if (same)
     Kokkos::parallel_for(
         "eddyop::binary::forward", range(n),
         KOKKOS_LAMBDA(Index i) { yp[i] = apply(op, ap[i], bp[i]); });
+  else if (rows)
+    Kokkos::parallel_for(
+        "eddyop::binary::forward::rows", range(n),
+        KOKKOS_LAMBDA(Index i) { yp[i] = apply(op, ap[i], bp[i % nb]); });
   else
     Kokkos::parallel_for(
         "eddyop::binary::forward::broadcast", range(n),
         KOKKOS_LAMBDA(Index i) { yp[i] = apply(op, ap[map_index(da, i)], bp[map_index(db, i)]); });
   if (y->requires_grad) {
-    tape.record("eddyop::binary::backward", [&tape, a, b, y, op, same, da, db, n]() {
+    tape.record("eddyop::binary::backward", [&tape, a, b, y, op, same, rows, nb, da, db, n]() {
       if (!reached(y)) return;
       const T* g = y->grad.ptr();
       const T* av = a->value.ptr();
@@ -108,6 +125,20 @@ Var<T> binary(Tape<T>& tape, const Var<T>& a, const Var<T>& b, Binary op, const 
               if (need_a) ga[i] += g[i] * da_of(op, av[i], bv[i]);
               if (need_b) gb[i] += g[i] * db_of(op, av[i], bv[i]);
             });
+      } else if (rows) {
+        const Index reps = n / nb;
+        if (need_a)
+          Kokkos::parallel_for(
+              "eddyop::binary::backward::rows", range(n),
+              KOKKOS_LAMBDA(Index i) { ga[i] += g[i] * da_of(op, av[i], bv[i % nb]); });
+        if (need_b)
+          Kokkos::parallel_for(
+              "eddyop::binary::backward::rows", range(nb), KOKKOS_LAMBDA(Index j) {
+                T s = 0;
+                for (Index k = 0; k < reps; ++k)
+                  s += g[k * nb + j] * db_of(op, av[k * nb + j], bv[j]);
+                gb[j] += s;
+              });
       } else {
         Kokkos::parallel_for(
             "eddyop::binary::backward::broadcast", range(n), KOKKOS_LAMBDA(Index i) {

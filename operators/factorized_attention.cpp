@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "operators/host_loop.hpp"
+#include "operators/lanes.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -166,75 +167,73 @@ Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, c
 // field is (P, D, Q) with P = 1, Q = N.
 namespace {
 
-// Two running sums over a row in kLanes independent lanes (so that the loop vectorises without
-// reassociation), each lane a short float sum, combined in double: first() and second().
-template <class T>
-struct Sums2 {
-  static constexpr int kLanes = 16;
-  T a[kLanes] = {}, b[kLanes] = {};
-  // a += r - c, b += (r - c)^2
-  void add_shifted(const T* r, Index n, T c) {
-    Index q = 0;
-    for (; q + kLanes <= n; q += kLanes)
-      for (int k = 0; k < kLanes; ++k) {
-        const T e = r[q + k] - c;
-        a[k] += e;
-        b[k] += e * e;
-      }
-    for (int k = 0; q < n; ++q, ++k) {
-      const T e = r[q] - c;
-      a[k] += e;
-      b[k] += e * e;
-    }
-  }
-  // a += r
-  void add(const T* r, Index n) {
-    Index q = 0;
-    for (; q + kLanes <= n; q += kLanes)
-      for (int k = 0; k < kLanes; ++k) a[k] += r[q + k];
-    for (int k = 0; q < n; ++q, ++k) a[k] += r[q];
-  }
-  double first() const {
-    double s = 0;
-    for (int k = 0; k < kLanes; ++k) s += static_cast<double>(a[k]);
-    return s;
-  }
-  double second() const {
-    double s = 0;
-    for (int k = 0; k < kLanes; ++k) s += static_cast<double>(b[k]);
-    return s;
-  }
-};
-
 struct Group {
   Index P, D, Q;   // field (P, D, Q)
   Index Cout, Cz;  // wo (Cout, Cz)
   Index col;       // first column of this group's block of wo
 };
 
-// The group's InstanceNorm statistics (mean, 1/sqrt(var + eps) per d) and its share of the
-// projection: y (P, Cout, Q) = beta y + (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu.
-// The normalised field is never formed.
+// InstanceNorm statistics of the rows r[p * stride, p * stride + n) for p < P together: the
+// mean and 1/sqrt(var + eps), var biased. Sums of e = r - c, c = the first value (a shift against
+// cancellation in E[e^2] - E[e]^2), lane by lane, combined in double.
+template <class T>
+void row_stats(const T* r, Index P, Index stride, Index n, T eps, T& mu, T& rstd) {
+  const T c = r[0];
+  double s = 0, s2 = 0;
+  for (Index p = 0; p < P; ++p) {
+    auto a = Lanes<T>::zero(), a2 = Lanes<T>::zero();
+    add_shifted_sums(a, a2, r + p * stride, n, c);
+    s += a.sum();
+    s2 += a2.sum();
+  }
+  const double inv_n = 1.0 / static_cast<double>(P * n);
+  const double e = s * inv_n, var = std::max(s2 * inv_n - e * e, 0.0);
+  mu = static_cast<T>(static_cast<double>(c) + e);
+  rstd = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+}
+
+// Channels a part of the host pool takes at a time in the fused passes below: 4 rows of a
+// 32 x 33 x 16 field are 270 kB, so a chunk of values, its three contractions' rows and their
+// gradients stay in a core's L2 (1-2 MB) between the steps that use them.
+constexpr Index kChunk = 4;
+
+// The -m head's three groups side by side, z (3, D, N) = (K_x v, K_y v, K_z v) for v (D, N), and
+// every row's InstanceNorm statistics mu, rstd (3, D). Each part of the host pool takes a range
+// of channels and goes through it kChunk channels at a time, so that the statistics read rows the
+// contraction has just written instead of a second pass over 3 D N values in memory.
+template <class T>
+void contract_parallel_with_stats(T* z, T* mu, T* rstd, const T* const K[3], const T* v,
+                                  const Field& f, T eps) {
+  const Index D = f.D, N = f.X * f.Y * f.Z;
+  const Index parts = tensor::host_serial() ? std::min<Index>(host_threads(), D) : 1;
+  Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward::contract_stats");
+  run_parts(static_cast<int>(parts), [&](int p) {
+    const Index d1 = D * (p + 1) / parts;
+    for (Index c0 = D * p / parts; c0 < d1; c0 += kChunk) {
+      const Index c1 = std::min(c0 + kChunk, d1);
+      const Field fc{c1 - c0, f.X, f.Y, f.Z};
+      for (int a = 0; a < 3; ++a) {
+        apply_axis(z + (a * D + c0) * N, K[a], v + c0 * N, fc, a, Trans::no, T(0));
+        host_range(c0, c1, [&](Index d) {
+          const Index r = a * D + d;
+          row_stats(z + r * N, Index(1), N, N, eps, mu[r], rstd[r]);
+        });
+      }
+    }
+  });
+  Kokkos::Profiling::popRegion();
+}
+
+// The group's InstanceNorm statistics (mean, 1/sqrt(var + eps) per d; unless `have_stats`: then
+// mu and rstd are given) and its share of the projection: y (P, Cout, Q) = beta y +
+// (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu. The normalised field is never formed.
 template <class T>
 void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const T* wo,
-                   const Group& g, T eps, T beta) {
+                   const Group& g, T eps, T beta, bool have_stats) {
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
-  const double inv_n = 1.0 / static_cast<double>(P * Q);
-  host_for("eddyop::factorized_mix::forward::stats", D, [=](Index d) {
-    // Sums of e = z - c, c = one of the values (a shift against cancellation in E[e^2] - E[e]^2).
-    const T c = z[d * Q];
-    double s = 0, s2 = 0;
-    for (Index p = 0; p < P; ++p) {
-      Sums2<T> a;
-      a.add_shifted(z + (p * D + d) * Q, Q, c);
-      s += a.first();
-      s2 += a.second();
-    }
-    const double e = s * inv_n, var = std::max(s2 * inv_n - e * e, 0.0);
-    const double m = static_cast<double>(c) + e;
-    mu[d] = static_cast<T>(m);
-    rstd[d] = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
-  });
+  if (!have_stats)
+    host_for("eddyop::factorized_mix::forward::stats", D,
+             [=](Index d) { row_stats(z + d * Q, P, D * Q, Q, eps, mu[d], rstd[d]); });
   host_for("eddyop::factorized_mix::forward::weights", Cout, [=](Index c) {
     double b = 0;
     for (Index d = 0; d < D; ++d) {
@@ -248,14 +247,23 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
     gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), beta);
 }
 
+// One row of the InstanceNorm's backward, in place: e = rstd (dzn - a - (z - mu) b), with
+// a = mean(dzn) and b = mean(dzn zn) rstd over the row's points.
+template <class T>
+inline void norm_row(T* e, const T* z, Index n, T mu, T rstd, T a, T b) {
+  for (Index q = 0; q < n; ++q) e[q] = rstd * (e[q] - a - (z[q] - mu) * b);
+}
+
 // From dy (P, Cout, Q): dz (P, D, Q) through the projection and the InstanceNorm, and
 // dwo_g += dy zn^T (when dwo). rowsum (Cout): sum of dy over the points. The InstanceNorm's two
 // sums over the points come from the small matrices, not from a pass over the field:
 // sum_p dzn[d, p] = sum_c wo[c, d] rowsum[c] and sum_p dzn[d, p] (z[d, p] - mu_d) =
 // sum_c wo[c, d] (tm[c, d] - rowsum[c] mu_d) with tm = dy z^T, which dwo needs anyway.
+// With coef (D, 2) given, dz is left as dzn = wo_g^T dy and coef holds each row's (a, b) of
+// norm_row below, for a fused pass to finish; otherwise this pass does it.
 template <class T>
 void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum, const T* z,
-                    const T* mu, const T* rstd, const T* wo, const Group& g) {
+                    const T* mu, const T* rstd, const T* wo, const Group& g, T* coef) {
   const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
   host_for("eddyop::factorized_mix::backward::weights", Cout * D,
            [=](Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
@@ -273,24 +281,73 @@ void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rows
     });
   // dz = rstd (dzn - mean(dzn) - zn mean(dzn zn)), zn = (z - mu) rstd.
   const double inv_n = 1.0 / static_cast<double>(P * Q);
-  host_for("eddyop::factorized_mix::backward::norm", D, [=](Index d) {
-    const double m = static_cast<double>(mu[d]);
-    double s1 = 0, s2 = 0;  // sums of dzn and of dzn (z - mu) over the points
-    for (Index c = 0; c < Cout; ++c) {
-      const double w = static_cast<double>(wc[c * D + d]);
-      s1 += w * rowsum[c];
-      s2 += w * (static_cast<double>(tm[c * D + d]) - rowsum[c] * m);
-    }
-    const double rs = static_cast<double>(rstd[d]);
-    const T a = static_cast<T>(s1 * inv_n);            // mean(dzn)
-    const T b = static_cast<T>(rs * rs * s2 * inv_n);  // mean(dzn zn) rstd
-    const T md = mu[d], rd = rstd[d];
-    for (Index p = 0; p < P; ++p) {
-      const T* r = z + (p * D + d) * Q;
-      T* e = dz + (p * D + d) * Q;
-      for (Index q = 0; q < Q; ++q) e[q] = rd * (e[q] - a - (r[q] - md) * b);
+  host_for(coef ? "eddyop::factorized_mix::backward::norm_coefficients"
+                : "eddyop::factorized_mix::backward::norm",
+           D, [=](Index d) {
+             const double m = static_cast<double>(mu[d]);
+             double s1 = 0, s2 = 0;  // sums of dzn and of dzn (z - mu) over the points
+             for (Index c = 0; c < Cout; ++c) {
+               const double w = static_cast<double>(wc[c * D + d]);
+               s1 += w * rowsum[c];
+               s2 += w * (static_cast<double>(tm[c * D + d]) - rowsum[c] * m);
+             }
+             const double rs = static_cast<double>(rstd[d]);
+             const T a = static_cast<T>(s1 * inv_n);            // mean(dzn)
+             const T b = static_cast<T>(rs * rs * s2 * inv_n);  // mean(dzn zn) rstd
+             if (coef) {
+               coef[2 * d] = a;
+               coef[2 * d + 1] = b;
+               return;
+             }
+             for (Index p = 0; p < P; ++p)
+               norm_row(dz + (p * D + d) * Q, z + (p * D + d) * Q, Q, mu[d], rstd[d], a, b);
+           });
+}
+
+// The -m head's backward after group_backward (with coef): the InstanceNorm on each row of dz
+// (3, D, N), then dK_a += sum over the channels of dz_a against v along axis a, and
+// dv = sum_a K_a^T along axis a of dz_a, channel by channel as in contract_parallel_with_stats:
+// the rows a chunk normalises are still in cache when its kernel gradients and dv use them.
+// Each part sums its kernel gradients in its own accumulators; they are added to dK in part
+// order, so that the result depends on the number of threads, never on their timing.
+template <class T>
+void parallel_backward_rows(T* dv, T* const dK[3], T* dz, const T* z, const T* v,
+                            const T* const K[3], const T* mu, const T* rstd, const T* coef,
+                            const Field& f) {
+  const Index D = f.D, N = f.X * f.Y * f.Z;
+  const Index parts = tensor::host_serial() ? std::min<Index>(host_threads(), D) : 1;
+  const Index nk[3] = {f.X * f.X, f.Y * f.Y, f.Z * f.Z}, per_part = nk[0] + nk[1] + nk[2];
+  std::vector<T> acc(static_cast<std::size_t>(parts * per_part), T(0));
+  Kokkos::Profiling::pushRegion("eddyop::factorized_mix::backward::rows");
+  run_parts(static_cast<int>(parts), [&](int p) {
+    T* ak[3] = {acc.data() + p * per_part, acc.data() + p * per_part + nk[0],
+                acc.data() + p * per_part + nk[0] + nk[1]};
+    const Index d1 = D * (p + 1) / parts;
+    for (Index c0 = D * p / parts; c0 < d1; c0 += kChunk) {
+      const Index c1 = std::min(c0 + kChunk, d1);
+      const Field fc{c1 - c0, f.X, f.Y, f.Z};
+      host_range(c0, c1, [&](Index d) {
+        for (int a = 0; a < 3; ++a) {
+          const Index r = a * D + d;
+          norm_row(dz + r * N, z + r * N, N, mu[r], rstd[r], coef[2 * r], coef[2 * r + 1]);
+        }
+      });
+      for (int a = 0; a < 3; ++a) {
+        const T* dza = dz + (a * D + c0) * N;
+        if (dK[a]) kernel_grad(ak[a], dza, v + c0 * N, fc, a);
+        apply_axis(dv + c0 * N, K[a], dza, fc, a, Trans::yes, a == 0 ? T(0) : T(1));
+      }
     }
   });
+  for (int a = 0; a < 3; ++a) {
+    if (!dK[a]) continue;
+    T* out = dK[a];
+    for (Index p = 0; p < parts; ++p) {
+      const T* src = acc.data() + p * per_part + (a == 0 ? 0 : a == 1 ? nk[0] : nk[0] + nk[1]);
+      for (Index i = 0; i < nk[a]; ++i) out[i] += src[i];
+    }
+  }
+  Kokkos::Profiling::popRegion();
 }
 
 }  // namespace
@@ -327,9 +384,9 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
   {
     T* v = tape.workspace(0, Shape{S}).ptr();
-    T* z = tape.workspace(1, Shape{S}).ptr();
+    T* z = tape.workspace(1, Shape{G * S}).ptr();
     T* t = tape.workspace(2, Shape{S}).ptr();
-    T* wt = tape.workspace(4, Shape{Cout * D}).ptr();
+    T* wt = tape.workspace(4, Shape{Cout * G * D}).ptr();
     std::vector<double> bias(static_cast<std::size_t>(Cout));
     const Group gd{1, D, N, Cout, Cz, 0};
     for (Index b = 0; b < B; ++b) {
@@ -345,15 +402,16 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         auto stats = [&](Index grp) { return (p * G + grp) * D; };
         const T* w = wo->value.ptr();
         if (!chained) {
-          // Each axis' group in turn (x, z, y): z = K_a v, normalised and projected into y.
+          // The head's three groups side by side, z = (K_x v, K_y v, K_z v) (3 D, N) with their
+          // statistics, normalised and projected into y by one GEMM with K = 3 D (one pass over
+          // y per head, not three).
           const T* K[3] = {Kx, Ky, Kz};
+          contract_parallel_with_stats(z, mu.ptr() + stats(0), rstd.ptr() + stats(0), K, v, f, eps);
           Group g = gd;
-          for (const int a : {0, 2, 1}) {
-            g.col = (h * 3 + a) * D;
-            apply_axis(z, K[a], v, f, a, Trans::no, T(0));
-            group_forward(yb, bias.data(), mu.ptr() + stats(a), rstd.ptr() + stats(a), wt, z, w, g,
-                          eps, h == 0 && a == 0 ? T(0) : T(1));
-          }
+          g.D = 3 * D;
+          g.col = h * 3 * D;
+          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
+                        eps, h == 0 ? T(0) : T(1), true);
         } else {
           Group g = gd;
           g.col = h * D;
@@ -361,14 +419,15 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           apply_axis(t, Ky, z, f, 1, Trans::no, T(0));
           apply_axis(z, Kz, t, f, 2, Trans::no, T(0));
           group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
-                        eps, h == 0 ? T(0) : T(1));
+                        eps, h == 0 ? T(0) : T(1), false);
         }
       }
-      for (Index c = 0; c < Cout; ++c) {
-        const T bc = static_cast<T>(bias[static_cast<std::size_t>(c)]);
+      const double* bp = bias.data();
+      host_for("eddyop::factorized_mix::forward::bias", Cout, [=](Index c) {
+        const T bc = static_cast<T>(bp[c]);
         T* r = yb + c * N;
-        host_for("eddyop::factorized_mix::forward::bias", N, [=](Index i) { r[i] += bc; });
-      }
+        for (Index i = 0; i < N; ++i) r[i] += bc;
+      });
     }
   }
   Kokkos::Profiling::popRegion();
@@ -378,11 +437,12 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
                                              B, H, C, D, G, Cout, Cz, N, S, chained]() {
           if (!reached(y)) return;
           T* v = tape.workspace(0, Shape{S}).ptr();
-          T* z = tape.workspace(1, Shape{S}).ptr();
+          T* z = tape.workspace(1, Shape{G * S}).ptr();
           T* t = tape.workspace(2, Shape{S}).ptr();
-          T* wc = tape.workspace(4, Shape{Cout * D}).ptr();
-          T* tm = tape.workspace(5, Shape{Cout * D}).ptr();
-          T* dz = tape.workspace(6, Shape{S}).ptr();
+          T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
+          T* tm = tape.workspace(5, Shape{Cout * G * D}).ptr();
+          T* dz = tape.workspace(6, Shape{G * S}).ptr();
+          T* coef = tape.workspace(10, Shape{G * D * 2}).ptr();
           T* dv = tape.workspace(7, Shape{S}).ptr();
           T* g2 = chained ? tape.workspace(8, Shape{S}).ptr() : nullptr;
           T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
@@ -400,9 +460,9 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
             const T* ub = u->value.ptr() + b * N * C;
             double* rs = rowsum.data();
             host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
-              Sums2<T> acc;
-              acc.add(dyb + c * N, N);
-              rs[c] = acc.first();
+              auto acc = Lanes<T>::zero();
+              add_sums(acc, dyb + c * N, N);
+              rs[c] = acc.sum();
             });
             for (Index h = 0; h < H; ++h) {
               const Index p = b * H + h;
@@ -412,20 +472,20 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
               auto stats = [&](Index grp) { return (p * G + grp) * D; };
               gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
               if (!chained) {
-                // Each axis' group in turn (x, z, y): its output back to z = K_a v, through the
-                // projection and InstanceNorm to dz, then to K_a and, summed, to v.
+                // The head's three groups side by side as in the forward: z = K_a v again, back
+                // through the projection to dzn (3 D, N) by one GEMM each way (dzn and dy z^T),
+                // then the InstanceNorm, the kernels' gradients and dv in one pass over the rows.
                 const T* K[3] = {Kx, Ky, Kz};
                 T* dK[3] = {dkx ? dkx + p * X * X : nullptr, dky ? dky + p * Y * Y : nullptr,
                             dkz ? dkz + p * Z * Z : nullptr};
+                for (int a = 0; a < 3; ++a) apply_axis(z + a * S, K[a], v, f, a, Trans::no, T(0));
                 Group g = gd;
-                for (const int a : {0, 2, 1}) {
-                  g.col = (h * 3 + a) * D;
-                  apply_axis(z, K[a], v, f, a, Trans::no, T(0));
-                  group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(a),
-                                 rstd.ptr() + stats(a), w, g);
-                  if (dK[a]) kernel_grad(dK[a], dz, v, f, a);
-                  apply_axis(dv, K[a], dz, f, a, Trans::yes, a == 0 ? T(0) : T(1));
-                }
+                g.D = 3 * D;
+                g.col = h * 3 * D;
+                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
+                               rstd.ptr() + stats(0), w, g, coef);
+                parallel_backward_rows(dv, dK, dz, z, v, K, mu.ptr() + stats(0),
+                                       rstd.ptr() + stats(0), coef, f);
               } else {
                 // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
                 // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
@@ -435,7 +495,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
                 apply_axis(w2, Ky, z, f, 1, Trans::no, T(0));
                 apply_axis(t, Kz, w2, f, 2, Trans::no, T(0));
                 group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
-                               rstd.ptr() + stats(0), w, g);
+                               rstd.ptr() + stats(0), w, g, static_cast<T*>(nullptr));
                 if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
                 apply_axis(g2, Kz, dz, f, 2, Trans::yes, T(0));
                 if (dky) kernel_grad(dky + p * Y * Y, g2, z, f, 1);

@@ -48,15 +48,26 @@ Var<T> permute(Tape<T>& tape, const Var<T>& x, const std::vector<int>& perm) {
     }
     return j;
   };
+  // When the last axis stays last, whole rows of it move: one index map per row, not per entry.
+  const Index inner = xs.rank() > 0 && perm.back() == xs.rank() - 1 ? xs[-1] : 1;
+  const Index rows = inner > 0 ? n / inner : 0;
   Kokkos::parallel_for(
-      "eddyop::permute::forward", range(n), KOKKOS_LAMBDA(Index i) { yp[i] = xp[map(i)]; });
+      "eddyop::permute::forward", range(rows), KOKKOS_LAMBDA(Index r) {
+        const T* src = xp + map(r * inner);
+        T* dst = yp + r * inner;
+        for (Index j = 0; j < inner; ++j) dst[j] = src[j];
+      });
   if (y->requires_grad)
-    tape.record("eddyop::permute::backward", [&tape, x, y, map, n]() {
+    tape.record("eddyop::permute::backward", [&tape, x, y, map, rows, inner]() {
       if (!reached(y)) return;
       T* gx = tape.grad(x).ptr();
       const T* g = y->grad.ptr();
       Kokkos::parallel_for(
-          "eddyop::permute::backward", range(n), KOKKOS_LAMBDA(Index i) { gx[map(i)] += g[i]; });
+          "eddyop::permute::backward", range(rows), KOKKOS_LAMBDA(Index r) {
+            T* dst = gx + map(r * inner);
+            const T* src = g + r * inner;
+            for (Index j = 0; j < inner; ++j) dst[j] += src[j];
+          });
     });
   return y;
 }

@@ -98,6 +98,10 @@ int host_threads() {
   return g_threads;
 }
 
+bool in_host_part() {
+  return t_in_part;
+}
+
 void run_parts(int parts, const std::function<void(int)>& part) {
   if (parts <= 1 || t_in_part) {
     for (int p = 0; p < parts; ++p) part(p);

@@ -31,4 +31,8 @@ int host_threads();
 // do not throw).
 void run_parts(int parts, const std::function<void(int)>& part);
 
+// True on a thread while it runs a part of run_parts: work it starts is not cut again (a cut
+// would run in order on that same thread anyway).
+bool in_host_part();
+
 }  // namespace eddyop::tensor

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/tensor/host_pool.hpp"
+
 namespace eddyop::tensor {
 
 namespace {
@@ -70,7 +72,14 @@ TensorT<T> Tape<T>::scratch(const Shape& shape) {
 template <class T>
 TensorT<T> Tape<T>::zeros(const Shape& shape) {
   TensorT<T> t = scratch(shape);
-  Kokkos::deep_copy(t.data, T(0));
+  const Index n = t.numel();
+  const int parts = host_serial() ? host_threads() : 1;
+  if (parts > 1 && n >= (Index(1) << 16)) {  // one-thread Kokkos: the pool clears large buffers
+    T* p = t.ptr();
+    run_parts(parts, [&](int k) { std::fill(p + n * k / parts, p + n * (k + 1) / parts, T(0)); });
+  } else {
+    Kokkos::deep_copy(t.data, T(0));
+  }
   return t;
 }
 

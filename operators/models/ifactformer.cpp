@@ -7,6 +7,7 @@
 
 #include "operators/gelu_math.hpp"
 #include "operators/host_loop.hpp"
+#include "operators/lanes.hpp"
 #include "operators/op_util.hpp"
 #include "operators/ops.hpp"
 
@@ -17,6 +18,9 @@ using tensor::Var;
 
 namespace {
 
+using ops::detail::add_shifted_sums;
+using ops::detail::add_sums;
+using ops::detail::Lanes;
 using tensor::TensorT;
 using tensor::Trans;
 
@@ -247,12 +251,15 @@ Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamm
   T* st = stats.ptr();
   ops::host_for("eddyop::IFactFormer::layer_norm::forward", R, [=](Index r) {
     const T* a = xp + r * C;
-    T m = 0;
-    for (Index j = 0; j < C; ++j) m += a[j];
-    m /= static_cast<T>(C);
-    T v = 0;
-    for (Index j = 0; j < C; ++j) v += (a[j] - m) * (a[j] - m);
-    const T rstd = T(1) / std::sqrt(v / static_cast<T>(C) + eps);
+    auto s = Lanes<T>::zero();
+    add_sums(s, a, C);
+    const T m = static_cast<T>(s.sum() / static_cast<double>(C));
+    auto e = Lanes<T>::zero(), e2 = Lanes<T>::zero();  // sums of a - m and (a - m)^2
+    add_shifted_sums(e, e2, a, C, m);
+    const double de = e.sum() / static_cast<double>(C);
+    const T rstd =
+        static_cast<T>(1.0 / std::sqrt(std::max(e2.sum() / static_cast<double>(C) - de * de, 0.0) +
+                                       static_cast<double>(eps)));
     st[2 * r] = m;
     st[2 * r + 1] = rstd;
     T* o = yp + r * C;
@@ -279,20 +286,34 @@ Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamm
                       const T m = sv[2 * r], rstd = sv[2 * r + 1];
                       const T* a = xv + r * C;
                       const T* d = g + r * C;
-                      T s1 = 0, s2 = 0;
-                      for (Index j = 0; j < C; ++j) {
+                      // Sums of dh and dh xhat in lanes; the parameter sums by column.
+                      using L = Lanes<T>;
+                      constexpr int W = L::kWidth;
+                      auto l1 = L::zero(), l2 = L::zero();
+                      const auto mv = L::splat(m), rv = L::splat(rstd);
+                      Index j = 0;
+                      for (; j + W <= C; j += W) {
+                        const auto dv = L::load(d + j).v;
+                        const auto xh = (L::load(a + j).v - mv.v) * rv.v;
+                        const auto dh = dv * L::load(gv + j).v;
+                        l1.v += dh;
+                        l2.v += dh * xh;
+                        L{L::load(pg + j).v + dv * xh}.store(pg + j);
+                        L{L::load(pb + j).v + dv}.store(pb + j);
+                      }
+                      for (int t = 0; j < C; ++j, ++t) {
                         const T xh = (a[j] - m) * rstd, dh = d[j] * gv[j];
-                        s1 += dh;
-                        s2 += dh * xh;
+                        l1.v[t] += dh;
+                        l2.v[t] += dh * xh;
                         pg[j] += d[j] * xh;
                         pb[j] += d[j];
                       }
-                      s1 /= static_cast<T>(C);
-                      s2 /= static_cast<T>(C);
+                      const T s1 = static_cast<T>(l1.sum() / static_cast<double>(C));
+                      const T s2 = static_cast<T>(l2.sum() / static_cast<double>(C));
                       if (gx) {
                         T* o = gx + r * C;
-                        for (Index j = 0; j < C; ++j)
-                          o[j] += rstd * (d[j] * gv[j] - s1 - (a[j] - m) * rstd * s2);
+                        for (Index i = 0; i < C; ++i)
+                          o[i] += rstd * (d[i] * gv[i] - s1 - (a[i] - m) * rstd * s2);
                       }
                     }
                   });

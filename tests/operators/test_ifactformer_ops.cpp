@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "operators/host_loop.hpp"
 #include "operators/ops.hpp"
 #include "tests/operators/gradcheck.hpp"
 
@@ -186,13 +187,23 @@ void expect_mix_matches_ops(bool chained, Index B, Index H, Index D, Index X, In
 }
 
 TEST(IFactFormerOps, FactorizedMixMatchesComposedOps) {
-  for (bool chained : {false, true}) {
-    expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
-    expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
-    expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
-    // rows of 16 values and more: the lane sums with and without a tail
-    expect_mix_matches_ops(chained, 1, 2, 2, 5, 4, 7, 3, 2);
+  // On 1 to 3 host threads: the -m path splits the channels over the pool's parts, each going
+  // through its range 4 channels at a time with kernel gradients of its own.
+  for (int threads : {1, 2, 3}) {
+    SCOPED_TRACE("threads " + std::to_string(threads));
+    ops::set_host_threads(threads);
+    for (bool chained : {false, true}) {
+      expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
+      expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
+      expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
+      // rows of 16 values and more: the lane sums with and without a tail
+      expect_mix_matches_ops(chained, 1, 2, 2, 5, 4, 7, 3, 2);
+      // 9 and 13 channels: several chunks per part, the last one partial
+      expect_mix_matches_ops(chained, 1, 2, 9, 3, 4, 5, 3, 2);
+      expect_mix_matches_ops(chained, 2, 1, 13, 2, 3, 4, 2, 3);
+    }
   }
+  ops::set_host_threads(1);
 }
 
 TEST(IFactFormerOps, FactorizedMixGradients) {

@@ -50,7 +50,13 @@ TEST(OpGradients, MatmulEveryTransposeAndSharedOperand) {
 
 TEST(OpGradients, BroadcastingArithmetic) {
   const std::vector<std::pair<Shape, Shape>> cases = {
-      {Shape{2, 3}, Shape{2, 3}}, {Shape{2, 1, 3}, Shape{4, 1}}, {Shape{1}, Shape{3, 2}}};
+      {Shape{2, 3}, Shape{2, 3}},
+      {Shape{2, 1, 3}, Shape{4, 1}},
+      {Shape{1}, Shape{3, 2}},
+      // b repeated along a's leading axes (the row path), and the mirror case (general path).
+      {Shape{4, 2, 3}, Shape{2, 3}},
+      {Shape{2, 3}, Shape{3}},
+      {Shape{3}, Shape{2, 3}}};
   for (const auto& [a, b] : cases) {
     expect_gradients({a, b}, [](T& t, const V& v) { return ops::add(t, v[0], v[1]); });
     expect_gradients({a, b}, [](T& t, const V& v) { return ops::sub(t, v[0], v[1]); });
@@ -113,6 +119,13 @@ TEST(OpGradients, ShapeOps) {
   });
   expect_gradients({Shape{2, 3, 5}}, [](T& t, const V& v) {
     return ops::permute(t, v[0], {2, 0, 1});
+  });
+  // The last axis kept in place: rows move whole.
+  expect_gradients({Shape{2, 3, 4, 5}}, [](T& t, const V& v) {
+    return ops::permute(t, v[0], {0, 2, 1, 3});
+  });
+  expect_gradients({Shape{3, 2, 4}}, [](T& t, const V& v) {
+    return ops::permute(t, v[0], {1, 0, 2});
   });
   expect_gradients({Shape{2, 3, 5}, Shape{2, 1, 5}, Shape{2, 4, 5}}, [](T& t, const V& v) {
     return ops::concat(t, {v[0], v[1], v[2]}, 1);
