@@ -1,10 +1,11 @@
-// Lanes<T>: a 64-byte vector of T (16 floats, 8 doubles) in GCC's vector extension, for the
-// row reductions of the host kernels (InstanceNorm and LayerNorm statistics). Written as plain
-// loops of running sums, GCC keeps such sums in scalar registers and adds one element at a time
-// (it may not reassociate floating-point sums); in a Lanes value every lane is its own running
-// sum, so the loop is one vector add per 16 floats, compiled for whatever target the enclosing
-// function has (host_for's AVX2 clone: two ymm registers). Lane k sums the elements k, k + 16,
-// k + 32, ... of a row, the order a 16-lane array of sums had before, so results are unchanged.
+// Lanes<T>: 64 bytes of T (16 floats, 8 doubles) as two 32-byte vectors of GCC's vector
+// extension, for the row reductions of the host kernels (InstanceNorm and LayerNorm statistics).
+// Written as plain loops of running sums, GCC keeps such sums in scalar registers and adds one
+// element at a time (it may not reassociate floating-point sums); in Lanes every lane is its own
+// running sum, so the loop is two vector adds per 16 floats, compiled for whatever target the
+// enclosing function has (host_for's AVX2 clone: one ymm register per half; 32 bytes is that
+// target's width, so that the sums stay in registers). Lane k sums the elements k, k + 16,
+// k + 32, ... of a row.
 //
 // Host code only (the kernels that use it run under host_for on a one-thread host backend).
 #pragma once
@@ -18,51 +19,70 @@ namespace eddyop::ops::detail {
 template <class T>
 struct Lanes {
   static constexpr int kWidth = static_cast<int>(64 / sizeof(T));
-  typedef T Vec __attribute__((vector_size(64)));
-  Vec v;
+  static constexpr int kHalf = kWidth / 2;
+  typedef T Half __attribute__((vector_size(32)));
+  Half lo, hi;
 
-  static Lanes zero() { return Lanes{Vec{}}; }
-  static Lanes splat(T x) { return Lanes{Vec{} + x}; }
-  static Lanes load(const T* p) {
-    Lanes r;
-    std::memcpy(&r.v, p, sizeof(Vec));
-    return r;
+  static Lanes zero() { return Lanes{Half{}, Half{}}; }
+  static Half load(const T* p) {
+    Half h;
+    std::memcpy(&h, p, sizeof(Half));
+    return h;
   }
-  void store(T* p) const { std::memcpy(p, &v, sizeof(Vec)); }
+  static void store(T* p, const Half& h) { std::memcpy(p, &h, sizeof(Half)); }
+  // Lane k (k < kWidth).
+  T& operator[](int k) { return k < kHalf ? lo[k] : hi[k - kHalf]; }
   // The lanes summed in double, lane 0 first.
   double sum() const {
     double s = 0;
-    for (int k = 0; k < kWidth; ++k) s += static_cast<double>(v[k]);
+    for (int k = 0; k < kHalf; ++k) s += static_cast<double>(lo[k]);
+    for (int k = 0; k < kHalf; ++k) s += static_cast<double>(hi[k]);
     return s;
   }
 };
 
 // Sums of a row r[0, n): s += r - c and s2 += (r - c)^2 (c a shift against cancellation in
-// E[e^2] - E[e]^2), lane by lane; the tail (n mod width) goes to the first lanes.
+// E[e^2] - E[e]^2), lane by lane; the tail (n mod width) goes to the first lanes. The sums run in
+// locals (registers): through the references, every step would store and reload them, since a
+// store to a vector of T may alias r.
 template <class T>
 inline void add_shifted_sums(Lanes<T>& s, Lanes<T>& s2, const T* r, tensor::Index n, T c) {
-  constexpr int W = Lanes<T>::kWidth;
-  const Lanes<T> cv = Lanes<T>::splat(c);
+  using L = Lanes<T>;
+  using H = typename L::Half;
+  constexpr int W = L::kWidth, W2 = L::kHalf;
+  H a0 = s.lo, a1 = s.hi, b0 = s2.lo, b1 = s2.hi;
+  const H cv = H{} + c;
   tensor::Index q = 0;
   for (; q + W <= n; q += W) {
-    const auto e = Lanes<T>::load(r + q).v - cv.v;
-    s.v += e;
-    s2.v += e * e;
+    const H e0 = L::load(r + q) - cv, e1 = L::load(r + q + W2) - cv;
+    a0 += e0;
+    a1 += e1;
+    b0 += e0 * e0;
+    b1 += e1 * e1;
   }
+  s = L{a0, a1};
+  s2 = L{b0, b1};
   for (int k = 0; q < n; ++q, ++k) {
     const T e = r[q] - c;
-    s.v[k] += e;
-    s2.v[k] += e * e;
+    s[k] += e;
+    s2[k] += e * e;
   }
 }
 
 // s += r[0, n), lane by lane, as above.
 template <class T>
 inline void add_sums(Lanes<T>& s, const T* r, tensor::Index n) {
-  constexpr int W = Lanes<T>::kWidth;
+  using L = Lanes<T>;
+  using H = typename L::Half;
+  constexpr int W = L::kWidth, W2 = L::kHalf;
+  H a0 = s.lo, a1 = s.hi;
   tensor::Index q = 0;
-  for (; q + W <= n; q += W) s.v += Lanes<T>::load(r + q).v;
-  for (int k = 0; q < n; ++q, ++k) s.v[k] += r[q];
+  for (; q + W <= n; q += W) {
+    a0 += L::load(r + q);
+    a1 += L::load(r + q + W2);
+  }
+  s = L{a0, a1};
+  for (int k = 0; q < n; ++q, ++k) s[k] += r[q];
 }
 
 }  // namespace eddyop::ops::detail

@@ -287,29 +287,34 @@ Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamm
                       const T* a = xv + r * C;
                       const T* d = g + r * C;
                       // Sums of dh and dh xhat in lanes; the parameter sums by column.
-                      using L = Lanes<T>;
-                      constexpr int W = L::kWidth;
-                      auto l1 = L::zero(), l2 = L::zero();
-                      const auto mv = L::splat(m), rv = L::splat(rstd);
+                      using H = typename Lanes<T>::Half;
+                      constexpr int W = Lanes<T>::kHalf;
+                      H l1{}, l2{};
+                      const H mv = H{} + m, rv = H{} + rstd;
                       Index j = 0;
                       for (; j + W <= C; j += W) {
-                        const auto dv = L::load(d + j).v;
-                        const auto xh = (L::load(a + j).v - mv.v) * rv.v;
-                        const auto dh = dv * L::load(gv + j).v;
-                        l1.v += dh;
-                        l2.v += dh * xh;
-                        L{L::load(pg + j).v + dv * xh}.store(pg + j);
-                        L{L::load(pb + j).v + dv}.store(pb + j);
+                        const H dv = Lanes<T>::load(d + j);
+                        const H xh = (Lanes<T>::load(a + j) - mv) * rv;
+                        const H dh = dv * Lanes<T>::load(gv + j);
+                        l1 += dh;
+                        l2 += dh * xh;
+                        Lanes<T>::store(pg + j, Lanes<T>::load(pg + j) + dv * xh);
+                        Lanes<T>::store(pb + j, Lanes<T>::load(pb + j) + dv);
                       }
-                      for (int t = 0; j < C; ++j, ++t) {
+                      double t1 = 0, t2 = 0;
+                      for (int k = 0; k < W; ++k) {
+                        t1 += static_cast<double>(l1[k]);
+                        t2 += static_cast<double>(l2[k]);
+                      }
+                      for (; j < C; ++j) {
                         const T xh = (a[j] - m) * rstd, dh = d[j] * gv[j];
-                        l1.v[t] += dh;
-                        l2.v[t] += dh * xh;
+                        t1 += static_cast<double>(dh);
+                        t2 += static_cast<double>(dh * xh);
                         pg[j] += d[j] * xh;
                         pb[j] += d[j];
                       }
-                      const T s1 = static_cast<T>(l1.sum() / static_cast<double>(C));
-                      const T s2 = static_cast<T>(l2.sum() / static_cast<double>(C));
+                      const T s1 = static_cast<T>(t1 / static_cast<double>(C));
+                      const T s2 = static_cast<T>(t2 / static_cast<double>(C));
                       if (gx) {
                         T* o = gx + r * C;
                         for (Index i = 0; i < C; ++i)
