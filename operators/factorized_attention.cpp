@@ -381,9 +381,13 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
                                             tape.needs_grad(kx) || tape.needs_grad(ky) ||
                                             tape.needs_grad(kz) || tape.needs_grad(wo));
   tensor::TensorT<T> mu = tape.scratch(Shape{B, H * G, D}), rstd = tape.scratch(Shape{B, H * G, D});
+  // The values (B, H, D, N) are kept for the backward when it will run (H D / C times the input's
+  // size; recomputing them there cost one GEMM per head, more than reading them back).
+  tensor::TensorT<T> values;
+  if (y->requires_grad) values = tape.scratch(Shape{B, H, D, N});
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
   {
-    T* v = tape.workspace(0, Shape{S}).ptr();
+    T* v_work = tape.workspace(0, Shape{S}).ptr();
     T* z = tape.workspace(1, Shape{G * S}).ptr();
     T* t = tape.workspace(2, Shape{S}).ptr();
     T* wt = tape.workspace(4, Shape{Cout * G * D}).ptr();
@@ -397,6 +401,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         const T* Kx = kx->value.ptr() + p * X * X;
         const T* Ky = ky->value.ptr() + p * Y * Y;
         const T* Kz = kz->value.ptr() + p * Z * Z;
+        T* v = values.empty() ? v_work : values.ptr() + p * S;
         gemm(v, wv->value.ptr() + h * D * C, u->value.ptr() + b * N * C, D, N, C, Trans::no,
              Trans::yes, T(1), T(0));
         auto stats = [&](Index grp) { return (p * G + grp) * D; };
@@ -434,9 +439,8 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
   if (y->requires_grad)
     tape.record(
         "eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f, X, Y, Z,
-                                             B, H, C, D, G, Cout, Cz, N, S, chained]() {
+                                             B, H, C, D, G, Cout, Cz, N, S, chained, values]() {
           if (!reached(y)) return;
-          T* v = tape.workspace(0, Shape{S}).ptr();
           T* z = tape.workspace(1, Shape{G * S}).ptr();
           T* t = tape.workspace(2, Shape{S}).ptr();
           T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
@@ -470,7 +474,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
               const T* Ky = ky->value.ptr() + p * Y * Y;
               const T* Kz = kz->value.ptr() + p * Z * Z;
               auto stats = [&](Index grp) { return (p * G + grp) * D; };
-              gemm(v, wv->value.ptr() + h * D * C, ub, D, N, C, Trans::no, Trans::yes, T(1), T(0));
+              const T* v = values.ptr() + p * S;
               if (!chained) {
                 // The head's three groups side by side as in the forward: z = K_a v again, back
                 // through the projection to dzn (3 D, N) by one GEMM each way (dzn and dy z^T),

@@ -302,9 +302,9 @@ Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamm
                         Lanes<T>::store(pb + j, Lanes<T>::load(pb + j) + dv);
                       }
                       double t1 = 0, t2 = 0;
-                      for (int k = 0; k < W; ++k) {
-                        t1 += static_cast<double>(l1[k]);
-                        t2 += static_cast<double>(l2[k]);
+                      for (int i = 0; i < W; ++i) {
+                        t1 += static_cast<double>(l1[i]);
+                        t2 += static_cast<double>(l2[i]);
                       }
                       for (; j < C; ++j) {
                         const T xh = (a[j] - m) * rstd, dh = d[j] * gv[j];
