@@ -6,6 +6,7 @@
 // dK (n, n) += sum over the other indices of dy[..i..] v[..l..], also GEMMs (batched with a
 // shared, accumulated output: gemm_batched runs its batch in order, so that is race-free).
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <vector>
 
@@ -352,6 +353,17 @@ void parallel_backward_rows(T* dv, T* const dK[3], T* dz, const T* z, const T* v
 
 }  // namespace
 
+namespace {
+std::atomic<double> g_keep_bytes{160.0 * (1 << 20)};
+}  // namespace
+
+void set_factorized_mix_keep_bytes(double bytes) {
+  g_keep_bytes = bytes;
+}
+double factorized_mix_keep_bytes() {
+  return g_keep_bytes;
+}
+
 template <class T>
 Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Var<T>& kx,
                       const Var<T>& ky, const Var<T>& kz, const Var<T>& wo, bool chained, T eps) {
@@ -383,8 +395,14 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
   tensor::TensorT<T> mu = tape.scratch(Shape{B, H * G, D}), rstd = tape.scratch(Shape{B, H * G, D});
   // The values (B, H, D, N) are kept for the backward when it will run (H D / C times the input's
   // size; recomputing them there cost one GEMM per head, more than reading them back).
-  tensor::TensorT<T> values;
+  tensor::TensorT<T> values, fields;
   if (y->requires_grad) values = tape.scratch(Shape{B, H, D, N});
+  // So are -m's contracted fields z (B, H, 3 D, N) while they fit the budget (the paper's size
+  // at batch 1, 97 MB; not at batch 5): the backward then reads them instead of contracting the
+  // values again.
+  if (y->requires_grad && !chained &&
+      static_cast<double>(B * H * 3 * S) * sizeof(T) <= factorized_mix_keep_bytes())
+    fields = tape.scratch(Shape{B, H, 3 * D, N});
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
   {
     T* v_work = tape.workspace(0, Shape{S}).ptr();
@@ -411,11 +429,13 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           // statistics, normalised and projected into y by one GEMM with K = 3 D (one pass over
           // y per head, not three).
           const T* K[3] = {Kx, Ky, Kz};
-          contract_parallel_with_stats(z, mu.ptr() + stats(0), rstd.ptr() + stats(0), K, v, f, eps);
+          T* zh = fields.empty() ? z : fields.ptr() + p * 3 * S;
+          contract_parallel_with_stats(zh, mu.ptr() + stats(0), rstd.ptr() + stats(0), K, v, f,
+                                       eps);
           Group g = gd;
           g.D = 3 * D;
           g.col = h * 3 * D;
-          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
+          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, zh, w, g,
                         eps, h == 0 ? T(0) : T(1), true);
         } else {
           Group g = gd;
@@ -437,83 +457,87 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
   }
   Kokkos::Profiling::popRegion();
   if (y->requires_grad)
-    tape.record(
-        "eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f, X, Y, Z,
-                                             B, H, C, D, G, Cout, Cz, N, S, chained, values]() {
-          if (!reached(y)) return;
-          T* z = tape.workspace(1, Shape{G * S}).ptr();
-          T* t = tape.workspace(2, Shape{S}).ptr();
-          T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
-          T* tm = tape.workspace(5, Shape{Cout * G * D}).ptr();
-          T* dz = tape.workspace(6, Shape{G * S}).ptr();
-          T* coef = tape.workspace(10, Shape{G * D * 2}).ptr();
-          T* dv = tape.workspace(7, Shape{S}).ptr();
-          T* g2 = chained ? tape.workspace(8, Shape{S}).ptr() : nullptr;
-          T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
-          T* dkx = tape.needs_grad(kx) ? tape.grad(kx).ptr() : nullptr;
-          T* dky = tape.needs_grad(ky) ? tape.grad(ky).ptr() : nullptr;
-          T* dkz = tape.needs_grad(kz) ? tape.grad(kz).ptr() : nullptr;
-          T* dwo = tape.needs_grad(wo) ? tape.grad(wo).ptr() : nullptr;
-          T* dwv = tape.needs_grad(wv) ? tape.grad(wv).ptr() : nullptr;
-          T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
-          const T* w = wo->value.ptr();
-          std::vector<double> rowsum(static_cast<std::size_t>(Cout));
-          const Group gd{1, D, N, Cout, Cz, 0};
-          for (Index b = 0; b < B; ++b) {
-            const T* dyb = y->grad.ptr() + b * Cout * N;
-            const T* ub = u->value.ptr() + b * N * C;
-            double* rs = rowsum.data();
-            host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
-              auto acc = Lanes<T>::zero();
-              add_sums(acc, dyb + c * N, N);
-              rs[c] = acc.sum();
-            });
-            for (Index h = 0; h < H; ++h) {
-              const Index p = b * H + h;
-              const T* Kx = kx->value.ptr() + p * X * X;
-              const T* Ky = ky->value.ptr() + p * Y * Y;
-              const T* Kz = kz->value.ptr() + p * Z * Z;
-              auto stats = [&](Index grp) { return (p * G + grp) * D; };
-              const T* v = values.ptr() + p * S;
-              if (!chained) {
-                // The head's three groups side by side as in the forward: z = K_a v again, back
-                // through the projection to dzn (3 D, N) by one GEMM each way (dzn and dy z^T),
-                // then the InstanceNorm, the kernels' gradients and dv in one pass over the rows.
-                const T* K[3] = {Kx, Ky, Kz};
-                T* dK[3] = {dkx ? dkx + p * X * X : nullptr, dky ? dky + p * Y * Y : nullptr,
-                            dkz ? dkz + p * Z * Z : nullptr};
-                for (int a = 0; a < 3; ++a) apply_axis(z + a * S, K[a], v, f, a, Trans::no, T(0));
-                Group g = gd;
-                g.D = 3 * D;
-                g.col = h * 3 * D;
-                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), z, mu.ptr() + stats(0),
-                               rstd.ptr() + stats(0), w, g, coef);
-                parallel_backward_rows(dv, dK, dz, z, v, K, mu.ptr() + stats(0),
-                                       rstd.ptr() + stats(0), coef, f);
-              } else {
-                // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
-                // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
-                Group g = gd;
-                g.col = h * D;
-                apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-                apply_axis(w2, Ky, z, f, 1, Trans::no, T(0));
-                apply_axis(t, Kz, w2, f, 2, Trans::no, T(0));
-                group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
-                               rstd.ptr() + stats(0), w, g, static_cast<T*>(nullptr));
-                if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
-                apply_axis(g2, Kz, dz, f, 2, Trans::yes, T(0));
-                if (dky) kernel_grad(dky + p * Y * Y, g2, z, f, 1);
-                apply_axis(dz, Ky, g2, f, 1, Trans::yes, T(0));
-                if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
-                apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
-              }
-              if (dwv) gemm(dwv + h * D * C, dv, ub, D, C, N, Trans::no, Trans::no, T(1), T(1));
-              if (du)
-                gemm(du + b * N * C, dv, wv->value.ptr() + h * D * C, N, C, D, Trans::yes,
-                     Trans::no, T(1), T(1));
-            }
-          }
+    tape.record("eddyop::factorized_mix::backward", [&tape, u, wv, kx, ky, kz, wo, y, mu, rstd, f,
+                                                     X, Y, Z, B, H, C, D, G, Cout, Cz, N, S,
+                                                     chained, values, fields]() {
+      if (!reached(y)) return;
+      T* z = tape.workspace(1, Shape{G * S}).ptr();
+      T* t = tape.workspace(2, Shape{S}).ptr();
+      T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
+      T* tm = tape.workspace(5, Shape{Cout * G * D}).ptr();
+      T* dz = tape.workspace(6, Shape{G * S}).ptr();
+      T* coef = tape.workspace(10, Shape{G * D * 2}).ptr();
+      T* dv = tape.workspace(7, Shape{S}).ptr();
+      T* g2 = chained ? tape.workspace(8, Shape{S}).ptr() : nullptr;
+      T* w2 = chained ? tape.workspace(9, Shape{S}).ptr() : nullptr;
+      T* dkx = tape.needs_grad(kx) ? tape.grad(kx).ptr() : nullptr;
+      T* dky = tape.needs_grad(ky) ? tape.grad(ky).ptr() : nullptr;
+      T* dkz = tape.needs_grad(kz) ? tape.grad(kz).ptr() : nullptr;
+      T* dwo = tape.needs_grad(wo) ? tape.grad(wo).ptr() : nullptr;
+      T* dwv = tape.needs_grad(wv) ? tape.grad(wv).ptr() : nullptr;
+      T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
+      const T* w = wo->value.ptr();
+      std::vector<double> rowsum(static_cast<std::size_t>(Cout));
+      const Group gd{1, D, N, Cout, Cz, 0};
+      for (Index b = 0; b < B; ++b) {
+        const T* dyb = y->grad.ptr() + b * Cout * N;
+        const T* ub = u->value.ptr() + b * N * C;
+        double* rs = rowsum.data();
+        host_for("eddyop::factorized_mix::backward::rowsum", Cout, [=](Index c) {
+          auto acc = Lanes<T>::zero();
+          add_sums(acc, dyb + c * N, N);
+          rs[c] = acc.sum();
         });
+        for (Index h = 0; h < H; ++h) {
+          const Index p = b * H + h;
+          const T* Kx = kx->value.ptr() + p * X * X;
+          const T* Ky = ky->value.ptr() + p * Y * Y;
+          const T* Kz = kz->value.ptr() + p * Z * Z;
+          auto stats = [&](Index grp) { return (p * G + grp) * D; };
+          const T* v = values.ptr() + p * S;
+          if (!chained) {
+            // The head's three groups side by side as in the forward: z = K_a v again, back
+            // through the projection to dzn (3 D, N) by one GEMM each way (dzn and dy z^T),
+            // then the InstanceNorm, the kernels' gradients and dv in one pass over the rows.
+            const T* K[3] = {Kx, Ky, Kz};
+            T* dK[3] = {dkx ? dkx + p * X * X : nullptr, dky ? dky + p * Y * Y : nullptr,
+                        dkz ? dkz + p * Z * Z : nullptr};
+            const T* zh = z;
+            if (fields.empty())
+              for (int a = 0; a < 3; ++a) apply_axis(z + a * S, K[a], v, f, a, Trans::no, T(0));
+            else
+              zh = fields.ptr() + p * 3 * S;
+            Group g = gd;
+            g.D = 3 * D;
+            g.col = h * 3 * D;
+            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), zh, mu.ptr() + stats(0),
+                           rstd.ptr() + stats(0), w, g, coef);
+            parallel_backward_rows(dv, dK, dz, zh, v, K, mu.ptr() + stats(0), rstd.ptr() + stats(0),
+                                   coef, f);
+          } else {
+            // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
+            // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
+            Group g = gd;
+            g.col = h * D;
+            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
+            apply_axis(w2, Ky, z, f, 1, Trans::no, T(0));
+            apply_axis(t, Kz, w2, f, 2, Trans::no, T(0));
+            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
+                           rstd.ptr() + stats(0), w, g, static_cast<T*>(nullptr));
+            if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
+            apply_axis(g2, Kz, dz, f, 2, Trans::yes, T(0));
+            if (dky) kernel_grad(dky + p * Y * Y, g2, z, f, 1);
+            apply_axis(dz, Ky, g2, f, 1, Trans::yes, T(0));
+            if (dkx) kernel_grad(dkx + p * X * X, dz, v, f, 0);
+            apply_axis(dv, Kx, dz, f, 0, Trans::yes, T(0));
+          }
+          if (dwv) gemm(dwv + h * D * C, dv, ub, D, C, N, Trans::no, Trans::no, T(1), T(1));
+          if (du)
+            gemm(du + b * N * C, dv, wv->value.ptr() + h * D * C, N, C, D, Trans::yes, Trans::no,
+                 T(1), T(1));
+        }
+      }
+    });
   return y;
 }
 

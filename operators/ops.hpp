@@ -177,12 +177,18 @@ Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, c
 // N = X Y Z points (biased variance, eps, no affine); and the projection by wo, summed over groups
 // and heads: y (B, Cout, N) = wo (Cout, G H D) IN(z), with z's channels ordered (h, group, d)
 // as in axis_kernels_parallel's output (G = 3) or (h, d) (G = 1, chained). u (B, N, C), wv
-// (H D, C), kx (B, H, X, X), ky (B, H, Y, Y), kz (B, H, Z, Z). Neither v nor the G H D-channel
-// field is stored: the backward recomputes them one head at a time.
+// (H D, C), kx (B, H, X, X), ky (B, H, Y, Y), kz (B, H, Z, Z). When the backward will run, v is
+// kept for it (B H D N values), and so is the parallel variant's 3 H D-channel field while it
+// takes at most factorized_mix_keep_bytes() (else the backward contracts v again, head by head);
+// the normalised field is never formed.
 template <class T>
 Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Var<T>& kx,
                       const Var<T>& ky, const Var<T>& kz, const Var<T>& wo, bool chained,
                       T eps = T(1e-5));
+// The budget above, in bytes per call (all samples and heads); 160 MiB by default (the paper's
+// 32 x 33 x 16 model at batch 1 keeps its fields, at batch 5 not).
+void set_factorized_mix_keep_bytes(double bytes);
+double factorized_mix_keep_bytes();
 
 // ---- pool.cpp: average and max pooling over the trailing 1-3 spatial axes -------------------
 // y (B, C, S'...) from x (B, C, S...), S' = (S - window) / stride + 1 per pooled axis; no padding.

@@ -189,21 +189,26 @@ void expect_mix_matches_ops(bool chained, Index B, Index H, Index D, Index X, In
 TEST(IFactFormerOps, FactorizedMixMatchesComposedOps) {
   // On 1 to 3 host threads: the -m path splits the channels over the pool's parts, each going
   // through its range 4 channels at a time with kernel gradients of its own.
-  for (int threads : {1, 2, 3}) {
-    SCOPED_TRACE("threads " + std::to_string(threads));
-    ops::set_host_threads(threads);
-    for (bool chained : {false, true}) {
-      expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
-      expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
-      expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
-      // rows of 16 values and more: the lane sums with and without a tail
-      expect_mix_matches_ops(chained, 1, 2, 2, 5, 4, 7, 3, 2);
-      // 9 and 13 channels: several chunks per part, the last one partial
-      expect_mix_matches_ops(chained, 1, 2, 9, 3, 4, 5, 3, 2);
-      expect_mix_matches_ops(chained, 2, 1, 13, 2, 3, 4, 2, 3);
+  // With the contracted fields kept for the backward (the default budget, at these sizes) and
+  // recomputed there (no budget).
+  for (const double keep : {ops::factorized_mix_keep_bytes(), 0.0})
+    for (int threads : {1, 2, 3}) {
+      SCOPED_TRACE("threads " + std::to_string(threads) + ", keep " + std::to_string(keep));
+      ops::set_factorized_mix_keep_bytes(keep);
+      ops::set_host_threads(threads);
+      for (bool chained : {false, true}) {
+        expect_mix_matches_ops(chained, 2, 2, 3, 4, 3, 5, 4, 3);
+        expect_mix_matches_ops(chained, 1, 1, 2, 1, 2, 3, 3, 2);
+        expect_mix_matches_ops(chained, 1, 3, 1, 3, 5, 1, 2, 1);
+        // rows of 16 values and more: the lane sums with and without a tail
+        expect_mix_matches_ops(chained, 1, 2, 2, 5, 4, 7, 3, 2);
+        // 9 and 13 channels: several chunks per part, the last one partial
+        expect_mix_matches_ops(chained, 1, 2, 9, 3, 4, 5, 3, 2);
+        expect_mix_matches_ops(chained, 2, 1, 13, 2, 3, 4, 2, 3);
+      }
     }
-  }
   ops::set_host_threads(1);
+  ops::set_factorized_mix_keep_bytes(160.0 * (1 << 20));
 }
 
 TEST(IFactFormerOps, FactorizedMixGradients) {
