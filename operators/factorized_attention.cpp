@@ -43,6 +43,15 @@ void apply_axis(T* out, const T* k, const T* v, const Field& f, int axis, Trans 
          T(1), beta);
 }
 
+// The chained kernels: w1 = K_x v, w2 = K_y w1, out = K_z w2 (out may be w1).
+template <class T>
+void apply_chain(T* out, T* w1, T* w2, const T* kx, const T* ky, const T* kz, const T* v,
+                 const Field& f) {
+  apply_axis(w1, kx, v, f, 0, Trans::no, T(0));
+  apply_axis(w2, ky, w1, f, 1, Trans::no, T(0));
+  apply_axis(out, kz, w2, f, 2, Trans::no, T(0));
+}
+
 // dk (n, n) += sum over the other indices of dy[.., i, ..] v[.., l, ..] along `axis`.
 template <class T>
 void kernel_grad(T* dk, const T* dy, const T* v, const Field& f, int axis) {
@@ -440,9 +449,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         } else {
           Group g = gd;
           g.col = h * D;
-          apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-          apply_axis(t, Ky, z, f, 1, Trans::no, T(0));
-          apply_axis(z, Kz, t, f, 2, Trans::no, T(0));
+          apply_chain(z, z, t, Kx, Ky, Kz, v, f);
           group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
                         eps, h == 0 ? T(0) : T(1), false);
         }
@@ -519,9 +526,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
             // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
             Group g = gd;
             g.col = h * D;
-            apply_axis(z, Kx, v, f, 0, Trans::no, T(0));
-            apply_axis(w2, Ky, z, f, 1, Trans::no, T(0));
-            apply_axis(t, Kz, w2, f, 2, Trans::no, T(0));
+            apply_chain(t, z, w2, Kx, Ky, Kz, v, f);
             group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
                            rstd.ptr() + stats(0), w, g, static_cast<T*>(nullptr));
             if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
