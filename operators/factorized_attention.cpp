@@ -215,7 +215,7 @@ template <class T>
 void contract_parallel_with_stats(T* z, T* mu, T* rstd, const T* const K[3], const T* v,
                                   const Field& f, T eps) {
   const Index D = f.D, N = f.X * f.Y * f.Z;
-  const Index parts = tensor::host_serial() ? std::min<Index>(host_threads(), D) : 1;
+  const Index parts = tensor::host_parts() ? std::min<Index>(host_threads(), D) : 1;
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward::contract_stats");
   run_parts(static_cast<int>(parts), [&](int p) {
     const Index d1 = D * (p + 1) / parts;
@@ -325,7 +325,7 @@ void parallel_backward_rows(T* dv, T* const dK[3], T* dz, const T* z, const T* v
                             const T* const K[3], const T* mu, const T* rstd, const T* coef,
                             const Field& f) {
   const Index D = f.D, N = f.X * f.Y * f.Z;
-  const Index parts = tensor::host_serial() ? std::min<Index>(host_threads(), D) : 1;
+  const Index parts = tensor::host_parts() ? std::min<Index>(host_threads(), D) : 1;
   const Index nk[3] = {f.X * f.X, f.Y * f.Y, f.Z * f.Z}, per_part = nk[0] + nk[1] + nk[2];
   std::vector<T> acc(static_cast<std::size_t>(parts * per_part), T(0));
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::backward::rows");

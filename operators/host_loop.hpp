@@ -1,10 +1,10 @@
-// host_for: the loop of the heavy elementwise kernels of the FNO (GELU and its derivative over
-// whole activations, spectrum packing). On a device, or a host backend that runs threads of its
-// own (Kokkos OpenMP, Threads), it is Kokkos::parallel_for. On a one-thread host backend (Debian's
-// Kokkos Serial), where Kokkos loops get one core, it splits the range over host_threads() threads
-// of the pool the GEMMs share (core/tensor/host_pool.hpp), and runs each part with
-// AVX2/FMA instructions when the CPU has them (chosen at run time, so that the build stays
-// portable: the default x86-64 target has only SSE2, four lanes and no FMA).
+// host_for: the loop of the heavy elementwise kernels (GELU and its derivative over whole
+// activations, spectrum packing, the fused kernels' row passes). On a device it is
+// Kokkos::parallel_for. On a host backend it splits the range over host_threads() parts
+// (tensor::run_parts: the engine's small pool on Debian's one-thread Kokkos Serial, Kokkos' own
+// threads on OpenMP or Threads; the GEMMs share them) and runs each part with AVX2/FMA
+// instructions when the CPU has them (chosen at run time, so that the build stays portable: the
+// default x86-64 target has only SSE2, four lanes and no FMA).
 //
 // f(i) must be safe to run concurrently for different i (as for any parallel_for); callers make
 // i a row index and loop over the row inside f, so that the inner loop vectorises.
@@ -29,7 +29,7 @@ namespace detail {
 
 using tensor::Index;
 
-using tensor::host_serial;
+using tensor::host_parts;
 using tensor::run_parts;
 bool cpu_has_avx2_fma();
 
@@ -61,7 +61,7 @@ void host_range(Index begin, Index end, const F& f) {
 template <class F>
 void host_for(const char* name, tensor::Index n, const F& f) {
   if (n <= 0) return;
-  if (!detail::host_serial()) {
+  if (!detail::host_parts()) {
     Kokkos::parallel_for(
         name, Kokkos::RangePolicy<tensor::ExecSpace, Kokkos::IndexType<tensor::Index>>(0, n), f);
     return;

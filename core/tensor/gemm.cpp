@@ -67,7 +67,7 @@ void blas(std::complex<double>* C, const std::complex<double>* A, const std::com
 constexpr Index kSplitWork = Index{1} << 19;
 
 // The host batched GEMM, cut into host_threads() parts of disjoint blocks of C when it is large
-// and Kokkos runs on one host thread (and it is not itself called from a part). By batch entries
+// and Kokkos runs on the host (and it is not itself called from a part). By batch entries
 // when every entry has its own C and there are enough of them; otherwise by rows (or columns,
 // whichever C has more of) of every entry's C, so that a shared C (stride_c == 0, gradients summed
 // over the batch) is summed in batch order by one part per block. The cut depends only on the
@@ -87,7 +87,7 @@ void host_gemm(E* C, const E* A, const E* B, Index M, Index N, Index K, Trans ta
   };
   const bool complex = !std::is_floating_point<E>::value;
   const Index work = batch * M * N * K * (complex ? 4 : 1);
-  Index parts = host_serial() && work >= kSplitWork && !in_host_part() ? host_threads() : 1;
+  Index parts = host_parts() && work >= kSplitWork && !in_host_part() ? host_threads() : 1;
   if (parts <= 1) return entries(0, batch, 0, M, 0, N);
   if (stride_c != 0 && batch >= parts) {
     run_parts(static_cast<int>(parts),

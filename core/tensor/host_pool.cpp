@@ -91,7 +91,7 @@ Pool& pool() {
 void set_host_threads(int threads) {
   EDDYOP_CHECK(threads >= 1, "host threads", "threads = " << threads << " must be at least 1");
   g_threads = threads;
-  openblas_set_num_threads(host_serial() ? 1 : threads);
+  openblas_set_num_threads(host_parts() ? 1 : threads);
 }
 
 int host_threads() {
@@ -107,11 +107,22 @@ void run_parts(int parts, const std::function<void(int)>& part) {
     for (int p = 0; p < parts; ++p) part(p);
     return;
   }
-  pool().run(parts, [&part](int p) {
+  auto in_part = [&part](int p) {
     t_in_part = true;
     part(p);
     t_in_part = false;
-  });
+  };
+  if (host_serial()) {
+    pool().run(parts, in_part);
+    return;
+  }
+  // A threaded host backend: one part per iteration on Kokkos' threads.
+  Kokkos::parallel_for(
+      "eddyop::run_parts",
+      Kokkos::RangePolicy<Kokkos::DefaultHostExecutionSpace, Kokkos::Schedule<Kokkos::Static>>(
+          0, parts),
+      [&in_part](int p) { in_part(p); });
+  Kokkos::DefaultHostExecutionSpace().fence();
 }
 
 }  // namespace eddyop::tensor

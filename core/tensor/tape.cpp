@@ -73,8 +73,8 @@ template <class T>
 TensorT<T> Tape<T>::zeros(const Shape& shape) {
   TensorT<T> t = scratch(shape);
   const Index n = t.numel();
-  const int parts = host_serial() ? host_threads() : 1;
-  if (parts > 1 && n >= (Index(1) << 16)) {  // one-thread Kokkos: the pool clears large buffers
+  const int parts = host_parts() ? host_threads() : 1;
+  if (parts > 1 && n >= (Index(1) << 16)) {  // on the host, the parts clear large buffers
     T* p = t.ptr();
     run_parts(parts, [&](int k) { std::fill(p + n * k / parts, p + n * (k + 1) / parts, T(0)); });
   } else {
