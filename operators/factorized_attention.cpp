@@ -174,38 +174,55 @@ Var<T> axis_kernels_chained(Tape<T>& tape, const Var<T>& kx, const Var<T>& ky, c
 // One head's field stays (D, X, Y, Z) throughout: x is a GEMM batched over d, y one batched over
 // (d, x) (D X small GEMMs of (Y, Y) by (Y, Z), which OpenBLAS's small-matrix kernels run faster
 // than one large GEMM on a y-major copy plus the two transposes it needs), z one GEMM. A group's
-// field is (P, D, Q) with P = 1, Q = N.
+// field is (D, N): D rows of the N points.
 namespace {
 
 struct Group {
-  Index P, D, Q;   // field (P, D, Q)
+  Index D, N;      // field (D, N)
   Index Cout, Cz;  // wo (Cout, Cz)
   Index col;       // first column of this group's block of wo
 };
 
-// InstanceNorm statistics of the rows r[p * stride, p * stride + n) for p < P together: the
-// mean and 1/sqrt(var + eps), var biased. Sums of e = r - c, c = the first value (a shift against
-// cancellation in E[e^2] - E[e]^2), lane by lane, combined in double.
+// InstanceNorm statistics of the row r[0, n): the mean and 1/sqrt(var + eps), var biased. Sums of
+// e = r - c, c = the first value (a shift against cancellation in E[e^2] - E[e]^2), lane by lane,
+// combined in double.
 template <class T>
-void row_stats(const T* r, Index P, Index stride, Index n, T eps, T& mu, T& rstd) {
+void row_stats(const T* r, Index n, T eps, T& mu, T& rstd) {
   const T c = r[0];
-  double s = 0, s2 = 0;
-  for (Index p = 0; p < P; ++p) {
-    auto a = Lanes<T>::zero(), a2 = Lanes<T>::zero();
-    add_shifted_sums(a, a2, r + p * stride, n, c);
-    s += a.sum();
-    s2 += a2.sum();
-  }
-  const double inv_n = 1.0 / static_cast<double>(P * n);
-  const double e = s * inv_n, var = std::max(s2 * inv_n - e * e, 0.0);
+  auto a = Lanes<T>::zero(), a2 = Lanes<T>::zero();
+  add_shifted_sums(a, a2, r, n, c);
+  const double inv_n = 1.0 / static_cast<double>(n);
+  const double e = a.sum() * inv_n, var = std::max(a2.sum() * inv_n - e * e, 0.0);
   mu = static_cast<T>(static_cast<double>(c) + e);
   rstd = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
+}
+
+// One row of the InstanceNorm's backward, in place: e = rstd (dzn - a - (z - mu) b), with
+// a = mean(dzn) and b = mean(dzn zn) rstd over the row's points (group_backward's coefficients).
+template <class T>
+inline void norm_row(T* e, const T* z, Index n, T mu, T rstd, T a, T b) {
+  for (Index q = 0; q < n; ++q) e[q] = rstd * (e[q] - a - (z[q] - mu) * b);
 }
 
 // Channels a part of the host pool takes at a time in the fused passes below: 4 rows of a
 // 32 x 33 x 16 field are 270 kB, so a chunk of values, its three contractions' rows and their
 // gradients stay in a core's L2 (1-2 MB) between the steps that use them.
 constexpr Index kChunk = 4;
+
+// The parts a fused pass over D channels runs in: one per host thread (none on a device).
+inline Index channel_parts(Index D) {
+  return tensor::host_parts() ? std::min<Index>(host_threads(), D) : 1;
+}
+
+// chunk(p, c0, c1) for every chunk [c0, c1) of the D channels: part p of `parts` takes its range
+// of channels, kChunk at a time, in order.
+template <class F>
+void for_channel_chunks(Index parts, Index D, const F& chunk) {
+  run_parts(static_cast<int>(parts), [&](int p) {
+    const Index d1 = D * (p + 1) / parts;
+    for (Index c0 = D * p / parts; c0 < d1; c0 += kChunk) chunk(p, c0, std::min(c0 + kChunk, d1));
+  });
+}
 
 // The -m head's three groups side by side, z (3, D, N) = (K_x v, K_y v, K_z v) for v (D, N), and
 // every row's InstanceNorm statistics mu, rstd (3, D). Each part of the host pool takes a range
@@ -215,35 +232,27 @@ template <class T>
 void contract_parallel_with_stats(T* z, T* mu, T* rstd, const T* const K[3], const T* v,
                                   const Field& f, T eps) {
   const Index D = f.D, N = f.X * f.Y * f.Z;
-  const Index parts = tensor::host_parts() ? std::min<Index>(host_threads(), D) : 1;
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward::contract_stats");
-  run_parts(static_cast<int>(parts), [&](int p) {
-    const Index d1 = D * (p + 1) / parts;
-    for (Index c0 = D * p / parts; c0 < d1; c0 += kChunk) {
-      const Index c1 = std::min(c0 + kChunk, d1);
-      const Field fc{c1 - c0, f.X, f.Y, f.Z};
-      for (int a = 0; a < 3; ++a) {
-        apply_axis(z + (a * D + c0) * N, K[a], v + c0 * N, fc, a, Trans::no, T(0));
-        host_range(c0, c1, [&](Index d) {
-          const Index r = a * D + d;
-          row_stats(z + r * N, Index(1), N, N, eps, mu[r], rstd[r]);
-        });
-      }
+  for_channel_chunks(channel_parts(D), D, [&](Index, Index c0, Index c1) {
+    const Field fc{c1 - c0, f.X, f.Y, f.Z};
+    for (int a = 0; a < 3; ++a) {
+      apply_axis(z + (a * D + c0) * N, K[a], v + c0 * N, fc, a, Trans::no, T(0));
+      host_range(c0, c1, [&](Index d) {
+        const Index r = a * D + d;
+        row_stats(z + r * N, N, eps, mu[r], rstd[r]);
+      });
     }
   });
   Kokkos::Profiling::popRegion();
 }
 
-// The group's InstanceNorm statistics (mean, 1/sqrt(var + eps) per d; unless `have_stats`: then
-// mu and rstd are given) and its share of the projection: y (P, Cout, Q) = beta y +
-// (wo_g diag(rstd)) z, bias (Cout) -= wo_g diag(rstd) mu. The normalised field is never formed.
+// The group's share of the projection, from its InstanceNorm statistics (mean and
+// 1/sqrt(var + eps) per row): y (Cout, N) = beta y + (wo_g diag(rstd)) z,
+// bias (Cout) -= wo_g diag(rstd) mu. The normalised field is never formed.
 template <class T>
-void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const T* wo,
-                   const Group& g, T eps, T beta, bool have_stats) {
-  const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
-  if (!have_stats)
-    host_for("eddyop::factorized_mix::forward::stats", D,
-             [=](Index d) { row_stats(z + d * Q, P, D * Q, Q, eps, mu[d], rstd[d]); });
+void group_forward(T* y, double* bias, const T* mu, const T* rstd, T* wt, const T* z, const T* wo,
+                   const Group& g, T beta) {
+  const Index D = g.D, N = g.N, Cout = g.Cout, Cz = g.Cz, col = g.col;
   host_for("eddyop::factorized_mix::forward::weights", Cout, [=](Index c) {
     double b = 0;
     for (Index d = 0; d < D; ++d) {
@@ -253,35 +262,23 @@ void group_forward(T* y, double* bias, T* mu, T* rstd, T* wt, const T* z, const 
     }
     bias[c] -= b;
   });
-  for (Index p = 0; p < P; ++p)
-    gemm(y + p * Cout * Q, wt, z + p * D * Q, Cout, Q, D, Trans::no, Trans::no, T(1), beta);
+  gemm(y, wt, z, Cout, N, D, Trans::no, Trans::no, T(1), beta);
 }
 
-// One row of the InstanceNorm's backward, in place: e = rstd (dzn - a - (z - mu) b), with
-// a = mean(dzn) and b = mean(dzn zn) rstd over the row's points.
+// From dy (Cout, N): dzn (D, N) = wo_g^T dy into dz, dwo_g += dy zn^T (when dwo), and coef (D, 2):
+// each row's (a, b) of norm_row, which turns dzn into dz. rowsum (Cout): sum of dy over the
+// points. The InstanceNorm's two sums over the points come from the small matrices, not from a
+// pass over the field: sum_p dzn[d, p] = sum_c wo[c, d] rowsum[c] and
+// sum_p dzn[d, p] (z[d, p] - mu_d) = sum_c wo[c, d] (tm[c, d] - rowsum[c] mu_d) with tm = dy z^T,
+// which dwo needs anyway.
 template <class T>
-inline void norm_row(T* e, const T* z, Index n, T mu, T rstd, T a, T b) {
-  for (Index q = 0; q < n; ++q) e[q] = rstd * (e[q] - a - (z[q] - mu) * b);
-}
-
-// From dy (P, Cout, Q): dz (P, D, Q) through the projection and the InstanceNorm, and
-// dwo_g += dy zn^T (when dwo). rowsum (Cout): sum of dy over the points. The InstanceNorm's two
-// sums over the points come from the small matrices, not from a pass over the field:
-// sum_p dzn[d, p] = sum_c wo[c, d] rowsum[c] and sum_p dzn[d, p] (z[d, p] - mu_d) =
-// sum_c wo[c, d] (tm[c, d] - rowsum[c] mu_d) with tm = dy z^T, which dwo needs anyway.
-// With coef (D, 2) given, dz is left as dzn = wo_g^T dy and coef holds each row's (a, b) of
-// norm_row below, for a fused pass to finish; otherwise this pass does it.
-template <class T>
-void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum, const T* z,
-                    const T* mu, const T* rstd, const T* wo, const Group& g, T* coef) {
-  const Index P = g.P, D = g.D, Q = g.Q, Cout = g.Cout, Cz = g.Cz, col = g.col;
+void group_backward(T* dz, T* coef, T* dwo, T* wc, T* tm, const T* dy, const double* rowsum,
+                    const T* z, const T* mu, const T* rstd, const T* wo, const Group& g) {
+  const Index D = g.D, N = g.N, Cout = g.Cout, Cz = g.Cz, col = g.col;
   host_for("eddyop::factorized_mix::backward::weights", Cout * D,
            [=](Index i) { wc[i] = wo[(i / D) * Cz + col + i % D]; });
-  for (Index p = 0; p < P; ++p)  // dzn = wo_g^T dy
-    gemm(dz + p * D * Q, wc, dy + p * Cout * Q, D, Q, Cout, Trans::yes, Trans::no, T(1), T(0));
-  for (Index p = 0; p < P; ++p)  // tm = sum_p dy[c, p] z[d, p]
-    gemm(tm, dy + p * Cout * Q, z + p * D * Q, Cout, D, Q, Trans::no, Trans::yes, T(1),
-         p == 0 ? T(0) : T(1));
+  gemm(dz, wc, dy, D, N, Cout, Trans::yes, Trans::no, T(1), T(0));  // dzn = wo_g^T dy
+  gemm(tm, dy, z, Cout, D, N, Trans::no, Trans::yes, T(1), T(0));   // tm = dy z^T
   if (dwo)  // dwo_g[c, d] += rstd_d (tm[c, d] - rowsum[c] mu_d)
     host_for("eddyop::factorized_mix::backward::dwo", Cout * D, [=](Index i) {
       const Index c = i / D, d = i % D;
@@ -290,31 +287,24 @@ void group_backward(T* dz, T* dwo, T* wc, T* tm, const T* dy, const double* rows
                          (static_cast<double>(tm[i]) - rowsum[c] * static_cast<double>(mu[d])));
     });
   // dz = rstd (dzn - mean(dzn) - zn mean(dzn zn)), zn = (z - mu) rstd.
-  const double inv_n = 1.0 / static_cast<double>(P * Q);
-  host_for(coef ? "eddyop::factorized_mix::backward::norm_coefficients"
-                : "eddyop::factorized_mix::backward::norm",
-           D, [=](Index d) {
-             const double m = static_cast<double>(mu[d]);
-             double s1 = 0, s2 = 0;  // sums of dzn and of dzn (z - mu) over the points
-             for (Index c = 0; c < Cout; ++c) {
-               const double w = static_cast<double>(wc[c * D + d]);
-               s1 += w * rowsum[c];
-               s2 += w * (static_cast<double>(tm[c * D + d]) - rowsum[c] * m);
-             }
-             const double rs = static_cast<double>(rstd[d]);
-             const T a = static_cast<T>(s1 * inv_n);            // mean(dzn)
-             const T b = static_cast<T>(rs * rs * s2 * inv_n);  // mean(dzn zn) rstd
-             if (coef) {
-               coef[2 * d] = a;
-               coef[2 * d + 1] = b;
-               return;
-             }
-             for (Index p = 0; p < P; ++p)
-               norm_row(dz + (p * D + d) * Q, z + (p * D + d) * Q, Q, mu[d], rstd[d], a, b);
-           });
+  const double inv_n = 1.0 / static_cast<double>(N);
+  host_for("eddyop::factorized_mix::backward::norm_coefficients", D, [=](Index d) {
+    const double m = static_cast<double>(mu[d]);
+    double s1 = 0, s2 = 0;  // sums of dzn and of dzn (z - mu) over the points
+    for (Index c = 0; c < Cout; ++c) {
+      const double w = static_cast<double>(wc[c * D + d]);
+      s1 += w * rowsum[c];
+      s2 += w * (static_cast<double>(tm[c * D + d]) - rowsum[c] * m);
+    }
+    const double rs = static_cast<double>(rstd[d]);
+    const T a = static_cast<T>(s1 * inv_n);            // mean(dzn)
+    const T b = static_cast<T>(rs * rs * s2 * inv_n);  // mean(dzn zn) rstd
+    coef[2 * d] = a;
+    coef[2 * d + 1] = b;
+  });
 }
 
-// The -m head's backward after group_backward (with coef): the InstanceNorm on each row of dz
+// The -m head's backward after group_backward: the InstanceNorm on each row of dz
 // (3, D, N), then dK_a += sum over the channels of dz_a against v along axis a, and
 // dv = sum_a K_a^T along axis a of dz_a, channel by channel as in contract_parallel_with_stats:
 // the rows a chunk normalises are still in cache when its kernel gradients and dv use them.
@@ -324,39 +314,32 @@ template <class T>
 void parallel_backward_rows(T* dv, T* const dK[3], T* dz, const T* z, const T* v,
                             const T* const K[3], const T* mu, const T* rstd, const T* coef,
                             const Field& f) {
-  const Index D = f.D, N = f.X * f.Y * f.Z;
-  const Index parts = tensor::host_parts() ? std::min<Index>(host_threads(), D) : 1;
-  const Index nk[3] = {f.X * f.X, f.Y * f.Y, f.Z * f.Z}, per_part = nk[0] + nk[1] + nk[2];
+  const Index D = f.D, N = f.X * f.Y * f.Z, parts = channel_parts(D);
+  // Each part's accumulators: dK_x, dK_y, dK_z at offsets off[a] of its per_part values.
+  const Index nk[3] = {f.X * f.X, f.Y * f.Y, f.Z * f.Z}, off[3] = {0, nk[0], nk[0] + nk[1]};
+  const Index per_part = off[2] + nk[2];
   std::vector<T> acc(static_cast<std::size_t>(parts * per_part), T(0));
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::backward::rows");
-  run_parts(static_cast<int>(parts), [&](int p) {
-    T* ak[3] = {acc.data() + p * per_part, acc.data() + p * per_part + nk[0],
-                acc.data() + p * per_part + nk[0] + nk[1]};
-    const Index d1 = D * (p + 1) / parts;
-    for (Index c0 = D * p / parts; c0 < d1; c0 += kChunk) {
-      const Index c1 = std::min(c0 + kChunk, d1);
-      const Field fc{c1 - c0, f.X, f.Y, f.Z};
-      host_range(c0, c1, [&](Index d) {
-        for (int a = 0; a < 3; ++a) {
-          const Index r = a * D + d;
-          norm_row(dz + r * N, z + r * N, N, mu[r], rstd[r], coef[2 * r], coef[2 * r + 1]);
-        }
-      });
+  for_channel_chunks(parts, D, [&](Index p, Index c0, Index c1) {
+    const Field fc{c1 - c0, f.X, f.Y, f.Z};
+    host_range(c0, c1, [&](Index d) {
       for (int a = 0; a < 3; ++a) {
-        const T* dza = dz + (a * D + c0) * N;
-        if (dK[a]) kernel_grad(ak[a], dza, v + c0 * N, fc, a);
-        apply_axis(dv + c0 * N, K[a], dza, fc, a, Trans::yes, a == 0 ? T(0) : T(1));
+        const Index r = a * D + d;
+        norm_row(dz + r * N, z + r * N, N, mu[r], rstd[r], coef[2 * r], coef[2 * r + 1]);
       }
+    });
+    for (int a = 0; a < 3; ++a) {
+      const T* dza = dz + (a * D + c0) * N;
+      if (dK[a]) kernel_grad(acc.data() + p * per_part + off[a], dza, v + c0 * N, fc, a);
+      apply_axis(dv + c0 * N, K[a], dza, fc, a, Trans::yes, a == 0 ? T(0) : T(1));
     }
   });
-  for (int a = 0; a < 3; ++a) {
-    if (!dK[a]) continue;
-    T* out = dK[a];
-    for (Index p = 0; p < parts; ++p) {
-      const T* src = acc.data() + p * per_part + (a == 0 ? 0 : a == 1 ? nk[0] : nk[0] + nk[1]);
-      for (Index i = 0; i < nk[a]; ++i) out[i] += src[i];
-    }
-  }
+  for (int a = 0; a < 3; ++a)
+    if (dK[a])
+      for (Index p = 0; p < parts; ++p) {
+        const T* src = acc.data() + p * per_part + off[a];
+        for (Index i = 0; i < nk[a]; ++i) dK[a][i] += src[i];
+      }
   Kokkos::Profiling::popRegion();
 }
 
@@ -414,12 +397,13 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
     fields = tape.scratch(Shape{B, H, 3 * D, N});
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
   {
-    T* v_work = tape.workspace(0, Shape{S}).ptr();
-    T* z = tape.workspace(1, Shape{G * S}).ptr();
-    T* t = tape.workspace(2, Shape{S}).ptr();
+    // Scratch fields, where nothing kept takes their place: the values (inference), the head's
+    // contracted field, the chained kernels' intermediate.
+    T* v_work = values.empty() ? tape.workspace(0, Shape{S}).ptr() : nullptr;
+    T* z = chained || fields.empty() ? tape.workspace(1, Shape{G * S}).ptr() : nullptr;
+    T* t = chained ? tape.workspace(2, Shape{S}).ptr() : nullptr;
     T* wt = tape.workspace(4, Shape{Cout * G * D}).ptr();
     std::vector<double> bias(static_cast<std::size_t>(Cout));
-    const Group gd{1, D, N, Cout, Cz, 0};
     for (Index b = 0; b < B; ++b) {
       T* yb = y->value.ptr() + b * Cout * N;
       std::fill(bias.begin(), bias.end(), 0.0);
@@ -431,7 +415,10 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         T* v = values.empty() ? v_work : values.ptr() + p * S;
         gemm(v, wv->value.ptr() + h * D * C, u->value.ptr() + b * N * C, D, N, C, Trans::no,
              Trans::yes, T(1), T(0));
-        auto stats = [&](Index grp) { return (p * G + grp) * D; };
+        // The head's groups: G D rows of mu and rstd, columns h G D.. of wo.
+        const Group g{G * D, N, Cout, Cz, h * G * D};
+        T* mu_h = mu.ptr() + p * G * D;
+        T* rstd_h = rstd.ptr() + p * G * D;
         const T* w = wo->value.ptr();
         if (!chained) {
           // The head's three groups side by side, z = (K_x v, K_y v, K_z v) (3 D, N) with their
@@ -439,19 +426,13 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           // y per head, not three).
           const T* K[3] = {Kx, Ky, Kz};
           T* zh = fields.empty() ? z : fields.ptr() + p * 3 * S;
-          contract_parallel_with_stats(zh, mu.ptr() + stats(0), rstd.ptr() + stats(0), K, v, f,
-                                       eps);
-          Group g = gd;
-          g.D = 3 * D;
-          g.col = h * 3 * D;
-          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, zh, w, g,
-                        eps, h == 0 ? T(0) : T(1), true);
+          contract_parallel_with_stats(zh, mu_h, rstd_h, K, v, f, eps);
+          group_forward(yb, bias.data(), mu_h, rstd_h, wt, zh, w, g, h == 0 ? T(0) : T(1));
         } else {
-          Group g = gd;
-          g.col = h * D;
           apply_chain(z, z, t, Kx, Ky, Kz, v, f);
-          group_forward(yb, bias.data(), mu.ptr() + stats(0), rstd.ptr() + stats(0), wt, z, w, g,
-                        eps, h == 0 ? T(0) : T(1), false);
+          host_for("eddyop::factorized_mix::forward::stats", D,
+                   [=](Index d) { row_stats(z + d * N, N, eps, mu_h[d], rstd_h[d]); });
+          group_forward(yb, bias.data(), mu_h, rstd_h, wt, z, w, g, h == 0 ? T(0) : T(1));
         }
       }
       const double* bp = bias.data();
@@ -468,8 +449,8 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
                                                      X, Y, Z, B, H, C, D, G, Cout, Cz, N, S,
                                                      chained, values, fields]() {
       if (!reached(y)) return;
-      T* z = tape.workspace(1, Shape{G * S}).ptr();
-      T* t = tape.workspace(2, Shape{S}).ptr();
+      T* z = chained || fields.empty() ? tape.workspace(1, Shape{G * S}).ptr() : nullptr;
+      T* t = chained ? tape.workspace(2, Shape{S}).ptr() : nullptr;
       T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
       T* tm = tape.workspace(5, Shape{Cout * G * D}).ptr();
       T* dz = tape.workspace(6, Shape{G * S}).ptr();
@@ -485,7 +466,6 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
       T* du = tape.needs_grad(u) ? tape.grad(u).ptr() : nullptr;
       const T* w = wo->value.ptr();
       std::vector<double> rowsum(static_cast<std::size_t>(Cout));
-      const Group gd{1, D, N, Cout, Cz, 0};
       for (Index b = 0; b < B; ++b) {
         const T* dyb = y->grad.ptr() + b * Cout * N;
         const T* ub = u->value.ptr() + b * N * C;
@@ -500,7 +480,9 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
           const T* Kx = kx->value.ptr() + p * X * X;
           const T* Ky = ky->value.ptr() + p * Y * Y;
           const T* Kz = kz->value.ptr() + p * Z * Z;
-          auto stats = [&](Index grp) { return (p * G + grp) * D; };
+          const Group g{G * D, N, Cout, Cz, h * G * D};
+          const T* mu_h = mu.ptr() + p * G * D;
+          const T* rstd_h = rstd.ptr() + p * G * D;
           const T* v = values.ptr() + p * S;
           if (!chained) {
             // The head's three groups side by side as in the forward: z = K_a v again, back
@@ -514,21 +496,16 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
               for (int a = 0; a < 3; ++a) apply_axis(z + a * S, K[a], v, f, a, Trans::no, T(0));
             else
               zh = fields.ptr() + p * 3 * S;
-            Group g = gd;
-            g.D = 3 * D;
-            g.col = h * 3 * D;
-            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), zh, mu.ptr() + stats(0),
-                           rstd.ptr() + stats(0), w, g, coef);
-            parallel_backward_rows(dv, dK, dz, zh, v, K, mu.ptr() + stats(0), rstd.ptr() + stats(0),
-                                   coef, f);
+            group_backward(dz, coef, dwo, wc, tm, dyb, rowsum.data(), zh, mu_h, rstd_h, w, g);
+            parallel_backward_rows(dv, dK, dz, zh, v, K, mu_h, rstd_h, coef, f);
           } else {
             // Recompute w1 = K_x v (z), w2 = K_y w1 (w2) and the output field (t); then back
             // through z, y, x: g2 (the gradient at w2), g1 (at w1, in dz), dv.
-            Group g = gd;
-            g.col = h * D;
             apply_chain(t, z, w2, Kx, Ky, Kz, v, f);
-            group_backward(dz, dwo, wc, tm, dyb, rowsum.data(), t, mu.ptr() + stats(0),
-                           rstd.ptr() + stats(0), w, g, static_cast<T*>(nullptr));
+            group_backward(dz, coef, dwo, wc, tm, dyb, rowsum.data(), t, mu_h, rstd_h, w, g);
+            host_for("eddyop::factorized_mix::backward::norm", D, [=](Index d) {
+              norm_row(dz + d * N, t + d * N, N, mu_h[d], rstd_h[d], coef[2 * d], coef[2 * d + 1]);
+            });
             if (dkz) kernel_grad(dkz + p * Z * Z, dz, w2, f, 2);
             apply_axis(g2, Kz, dz, f, 2, Trans::yes, T(0));
             if (dky) kernel_grad(dky + p * Y * Y, g2, z, f, 1);
