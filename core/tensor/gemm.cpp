@@ -13,9 +13,9 @@ namespace eddyop::tensor {
 
 namespace {
 
-// On the host the GEMMs go to OpenBLAS's CBLAS directly, so that a large one can be cut into
-// blocks for the engine's host pool (host_pool.hpp); on a device, through KokkosBlas (cuBLAS).
-constexpr bool kHostBlas = std::is_same<ExecSpace, Kokkos::DefaultHostExecutionSpace>::value;
+// On the host (host_parts()) the GEMMs go to OpenBLAS's CBLAS directly, so that a large one can be
+// cut into blocks for the engine's host parts (host_pool.hpp); on a device, through KokkosBlas
+// (cuBLAS).
 
 template <class T>
 using Matrix =
@@ -87,7 +87,7 @@ void host_gemm(E* C, const E* A, const E* B, Index M, Index N, Index K, Trans ta
   };
   const bool complex = !std::is_floating_point<E>::value;
   const Index work = batch * M * N * K * (complex ? 4 : 1);
-  Index parts = host_parts() && work >= kSplitWork && !in_host_part() ? host_threads() : 1;
+  Index parts = work >= kSplitWork && !in_host_part() ? host_threads() : 1;
   if (parts <= 1) return entries(0, batch, 0, M, 0, N);
   if (stride_c != 0 && batch >= parts) {
     run_parts(static_cast<int>(parts),
@@ -115,7 +115,7 @@ void host_gemm(E* C, const E* A, const E* B, Index M, Index N, Index K, Trans ta
 
 template <class T>
 bool gemm_uses_vendor_blas() {
-  if (kHostBlas) return true;  // CBLAS, called above
+  if (host_parts()) return true;  // CBLAS, called above
   // The types KokkosBlas::gemm dispatches on: its operands re-wrapped with the device type.
   using Device = typename Matrix<T>::device_type;
   using Um = Kokkos::MemoryTraits<Kokkos::Unmanaged>;
@@ -151,7 +151,7 @@ void gemm_batched(T* C, const T* A, const T* B, Index M, Index N, Index K, Trans
     }
     return;
   }
-  if constexpr (kHostBlas) {
+  if constexpr (host_parts()) {
     host_gemm(C, A, B, M, N, K, ta, tb, alpha, beta, batch, stride_c, stride_a, stride_b);
   } else {
     const auto m = static_cast<std::size_t>(M), n = static_cast<std::size_t>(N),
@@ -186,7 +186,7 @@ template <class T>
 void cgemm_batched(T* C, const T* A, const T* B, Index M, Index N, Index K, Trans ta, Trans tb,
                    T beta, Index batch, Index stride_c, Index stride_a, Index stride_b) {
   if (M == 0 || N == 0 || batch == 0) return;
-  if constexpr (kHostBlas) {
+  if constexpr (host_parts()) {
     // Interleaved (re, im) pairs are std::complex's layout; strides count T, hence the halves.
     using Z = std::complex<T>;
     host_gemm(reinterpret_cast<Z*>(C), reinterpret_cast<const Z*>(A), reinterpret_cast<const Z*>(B),

@@ -14,17 +14,16 @@
 
 namespace eddyop::tensor {
 
-// True when Kokkos loops run on the host on one thread: the engine then brings its own threads.
-// Call it after Kokkos has started.
-inline bool host_serial() {
-  return std::is_same<ExecSpace, Kokkos::DefaultHostExecutionSpace>::value &&
-         ExecSpace().concurrency() == 1;
-}
-
 // True when Kokkos' default execution space is a host one (Serial, OpenMP, Threads): the engine
 // cuts its host work into parts itself.
-inline bool host_parts() {
+constexpr bool host_parts() {
   return std::is_same<ExecSpace, Kokkos::DefaultHostExecutionSpace>::value;
+}
+
+// True when Kokkos loops run on the host on one thread: the parts then run on the engine's own
+// threads. Call it after Kokkos has started.
+inline bool host_serial() {
+  return host_parts() && ExecSpace().concurrency() == 1;
 }
 
 // The run's host threads (`runtime.threads`); 1 by default. Call it after Kokkos has started: it
