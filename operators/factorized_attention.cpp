@@ -183,20 +183,6 @@ struct Group {
   Index col;       // first column of this group's block of wo
 };
 
-// InstanceNorm statistics of the row r[0, n): the mean and 1/sqrt(var + eps), var biased. Sums of
-// e = r - c, c = the first value (a shift against cancellation in E[e^2] - E[e]^2), lane by lane,
-// combined in double.
-template <class T>
-void row_stats(const T* r, Index n, T eps, T& mu, T& rstd) {
-  const T c = r[0];
-  auto a = Lanes<T>::zero(), a2 = Lanes<T>::zero();
-  add_shifted_sums(a, a2, r, n, c);
-  const double inv_n = 1.0 / static_cast<double>(n);
-  const double e = a.sum() * inv_n, var = std::max(a2.sum() * inv_n - e * e, 0.0);
-  mu = static_cast<T>(static_cast<double>(c) + e);
-  rstd = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
-}
-
 // One row of the InstanceNorm's backward, in place: e = rstd (dzn - a - (z - mu) b), with
 // a = mean(dzn) and b = mean(dzn zn) rstd over the row's points (group_backward's coefficients).
 template <class T>
@@ -239,7 +225,7 @@ void contract_parallel_with_stats(T* z, T* mu, T* rstd, const T* const K[3], con
       apply_axis(z + (a * D + c0) * N, K[a], v + c0 * N, fc, a, Trans::no, T(0));
       host_range(c0, c1, [&](Index d) {
         const Index r = a * D + d;
-        row_stats(z + r * N, N, eps, mu[r], rstd[r]);
+        row_mean_rstd(z + r * N, N, eps, mu[r], rstd[r]);
       });
     }
   });
@@ -431,7 +417,7 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
         } else {
           apply_chain(z, z, t, Kx, Ky, Kz, v, f);
           host_for("eddyop::factorized_mix::forward::stats", D,
-                   [=](Index d) { row_stats(z + d * N, N, eps, mu_h[d], rstd_h[d]); });
+                   [=](Index d) { row_mean_rstd(z + d * N, N, eps, mu_h[d], rstd_h[d]); });
           group_forward(yb, bias.data(), mu_h, rstd_h, wt, z, w, g, h == 0 ? T(0) : T(1));
         }
       }

@@ -5,11 +5,13 @@
 // running sum, so the loop is two vector adds per 16 floats, compiled for whatever target the
 // enclosing function has (host_for's AVX2 clone: one ymm register per half; 32 bytes is that
 // target's width, so that the sums stay in registers). Lane k sums the elements k, k + 16,
-// k + 32, ... of a row.
+// k + 32, ... of a row. row_mean_rstd, at the end, is the normalisations' statistics of a row.
 //
-// Host code only (the kernels that use it run under host_for on a one-thread host backend).
+// Host code only (the kernels that use it run in host_for or run_parts parts on a host backend).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/tensor/tensor.hpp"
@@ -83,6 +85,20 @@ inline void add_sums(Lanes<T>& s, const T* r, tensor::Index n) {
   }
   s = L{a0, a1};
   for (int k = 0; q < n; ++q, ++k) s[k] += r[q];
+}
+
+// Normalisation statistics of the row r[0, n) (InstanceNorm over a channel's points, LayerNorm
+// over a point's channels): the mean and 1/sqrt(var + eps), var biased. Sums of e = r - c,
+// c = the first value (a shift against cancellation in E[e^2] - E[e]^2), combined in double.
+template <class T>
+inline void row_mean_rstd(const T* r, tensor::Index n, T eps, T& mu, T& rstd) {
+  const T c = r[0];
+  auto a = Lanes<T>::zero(), a2 = Lanes<T>::zero();
+  add_shifted_sums(a, a2, r, n, c);
+  const double inv_n = 1.0 / static_cast<double>(n);
+  const double e = a.sum() * inv_n, var = std::max(a2.sum() * inv_n - e * e, 0.0);
+  mu = static_cast<T>(static_cast<double>(c) + e);
+  rstd = static_cast<T>(1.0 / std::sqrt(var + static_cast<double>(eps)));
 }
 
 }  // namespace eddyop::ops::detail

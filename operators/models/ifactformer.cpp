@@ -18,9 +18,8 @@ using tensor::Var;
 
 namespace {
 
-using ops::detail::add_shifted_sums;
-using ops::detail::add_sums;
 using ops::detail::Lanes;
+using ops::detail::row_mean_rstd;
 using tensor::TensorT;
 using tensor::Trans;
 
@@ -251,15 +250,8 @@ Var<T> row_layer_norm(tensor::Tape<T>& tape, const Var<T>& h, const Var<T>& gamm
   T* st = stats.ptr();
   ops::host_for("eddyop::IFactFormer::layer_norm::forward", R, [=](Index r) {
     const T* a = xp + r * C;
-    auto s = Lanes<T>::zero();
-    add_sums(s, a, C);
-    const T m = static_cast<T>(s.sum() / static_cast<double>(C));
-    auto e = Lanes<T>::zero(), e2 = Lanes<T>::zero();  // sums of a - m and (a - m)^2
-    add_shifted_sums(e, e2, a, C, m);
-    const double de = e.sum() / static_cast<double>(C);
-    const T rstd =
-        static_cast<T>(1.0 / std::sqrt(std::max(e2.sum() / static_cast<double>(C) - de * de, 0.0) +
-                                       static_cast<double>(eps)));
+    T m, rstd;
+    row_mean_rstd(a, C, eps, m, rstd);
     st[2 * r] = m;
     st[2 * r + 1] = rstd;
     T* o = yp + r * C;
