@@ -20,7 +20,7 @@
 
 namespace eddyop::ops {
 
-// Threads host_for may use on a one-thread host backend (the run's `threads`; the pool and its
+// Parts host_for cuts its range into on a host backend (the run's `threads`; the pool and its
 // settings live in core/tensor/host_pool, shared with the GEMMs).
 using tensor::host_threads;
 using tensor::set_host_threads;
