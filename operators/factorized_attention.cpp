@@ -383,11 +383,12 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
     fields = tape.scratch(Shape{B, H, 3 * D, N});
   Kokkos::Profiling::pushRegion("eddyop::factorized_mix::forward");
   {
-    // Scratch fields, where nothing kept takes their place: the values (inference), the head's
-    // contracted field, the chained kernels' intermediate.
-    T* v_work = values.empty() ? tape.workspace(0, Shape{S}).ptr() : nullptr;
-    T* z = chained || fields.empty() ? tape.workspace(1, Shape{G * S}).ptr() : nullptr;
-    T* t = chained ? tape.workspace(2, Shape{S}).ptr() : nullptr;
+    // Scratch fields: the values (inference), the head's contracted field, the chained kernels'
+    // intermediate. Taken even where kept fields replace them: skipping them (13 MB) measured a
+    // 0.29 GB higher peak RSS at the paper's batch 5, the later allocations landing elsewhere.
+    T* v_work = tape.workspace(0, Shape{S}).ptr();
+    T* z = tape.workspace(1, Shape{G * S}).ptr();
+    T* t = tape.workspace(2, Shape{S}).ptr();
     T* wt = tape.workspace(4, Shape{Cout * G * D}).ptr();
     std::vector<double> bias(static_cast<std::size_t>(Cout));
     for (Index b = 0; b < B; ++b) {
@@ -435,8 +436,8 @@ Var<T> factorized_mix(Tape<T>& tape, const Var<T>& u, const Var<T>& wv, const Va
                                                      X, Y, Z, B, H, C, D, G, Cout, Cz, N, S,
                                                      chained, values, fields]() {
       if (!reached(y)) return;
-      T* z = chained || fields.empty() ? tape.workspace(1, Shape{G * S}).ptr() : nullptr;
-      T* t = chained ? tape.workspace(2, Shape{S}).ptr() : nullptr;
+      T* z = tape.workspace(1, Shape{G * S}).ptr();
+      T* t = tape.workspace(2, Shape{S}).ptr();
       T* wc = tape.workspace(4, Shape{Cout * G * D}).ptr();
       T* tm = tape.workspace(5, Shape{Cout * G * D}).ptr();
       T* dz = tape.workspace(6, Shape{G * S}).ptr();
